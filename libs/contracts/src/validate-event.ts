@@ -1,0 +1,73 @@
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import type { ValueError } from '@sinclair/typebox/errors';
+import { ATTRIBUTE_KEY_PATTERN, FORBIDDEN_ATTRIBUTE_KEYS, createEventSchema, type TelemetryEvent } from './event';
+import { DEFAULT_EVENT_LIMITS, type EventLimits } from './limits';
+import { parseTimestampMs } from './parse-timestamp';
+
+export type EventValidation = { ok: true; event: TelemetryEvent } | { ok: false; reason: string };
+export type EventValidator = (input: unknown, path?: string) => EventValidation;
+
+const attributeKeyPattern = new RegExp(ATTRIBUTE_KEY_PATTERN);
+
+/** "/attributes/region" → "attributes.region"; "/events/3/value" → "events[3].value". */
+export const formatJsonPointer = (pointer: string): string =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+
+const describe = (error: ValueError): string => {
+  const schema = error.schema as Record<string, unknown>;
+  if (error.value === undefined) return 'is required';
+  if (schema['type'] === 'number') return 'must be a finite number';
+  if (Array.isArray(schema['anyOf'])) {
+    const variants = (schema['anyOf'] as Record<string, unknown>[]).map((variant) =>
+      variant['type'] === 'string' && variant['maxLength'] !== undefined
+        ? `a string of at most ${String(variant['maxLength'])} characters`
+        : variant['type'] === 'number' ? 'a finite number' : `a ${String(variant['type'])}`,
+    );
+    return `must be ${variants.slice(0, -1).join(', ')} or ${variants[variants.length - 1] ?? 'valid'}`;
+  }
+  if (schema['maxLength'] !== undefined && typeof error.value === 'string' && error.value.length > Number(schema['maxLength'])) {
+    return `must be at most ${String(schema['maxLength'])} characters`;
+  }
+  if (schema['pattern'] !== undefined) return `must match ${String(schema['pattern'])}`;
+  if (schema['maxProperties'] !== undefined) return `must have at most ${String(schema['maxProperties'])} keys`;
+  return error.message.charAt(0).toLowerCase() + error.message.slice(1);
+};
+
+/**
+ * Builds the validator for one deployment's limits. The compiled TypeBox check is the fast path;
+ * error details are only computed for events that fail it.
+ */
+export const createEventValidator = (limits: EventLimits = DEFAULT_EVENT_LIMITS): EventValidator => {
+  const check: TypeCheck<ReturnType<typeof createEventSchema>> = TypeCompiler.Compile(createEventSchema(limits));
+  return (input, path = '') => {
+    const prefix = (field: string) => (path ? (field ? `${path}.${field}` : path) : field || 'event');
+    // Count attributes before the schema walks them: 10,000 keys must fail fast, not be scanned.
+    const attributes = (input as { attributes?: unknown } | null)?.attributes;
+    if (attributes !== null && typeof attributes === 'object' && !Array.isArray(attributes)) {
+      const keys = Object.keys(attributes);
+      if (keys.length > limits.maxAttributes) {
+        return { ok: false, reason: `${prefix('attributes')}: must have at most ${limits.maxAttributes} keys` };
+      }
+      for (const key of keys) {
+        if (FORBIDDEN_ATTRIBUTE_KEYS.has(key) || key.length > limits.maxAttributeKeyLength || !attributeKeyPattern.test(key)) {
+          return { ok: false, reason: `${prefix('attributes')}: invalid key ${JSON.stringify(key.slice(0, 80))}` };
+        }
+      }
+    }
+    if (!check.Check(input)) {
+      const first = check.Errors(input).First();
+      if (!first) return { ok: false, reason: `${prefix('')}: invalid` };
+      const field = formatJsonPointer(first.path);
+      return { ok: false, reason: `${prefix(field)}: ${describe(first)}` };
+    }
+    if (!Number.isFinite(input.value)) return { ok: false, reason: `${prefix('value')}: must be a finite number` };
+    if (parseTimestampMs(input.timestamp) === null) {
+      return { ok: false, reason: `${prefix('timestamp')}: must be ISO-8601 or epoch milliseconds` };
+    }
+    return { ok: true, event: input };
+  };
+};

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `npm test`: prepares the machine (scripts/prepare-env.sh), then lint, typecheck, unit and
+# integration tests, and ends with one summary line "Tests: N passed, N failed".
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bash scripts/prepare-env.sh || exit 1
+
+status=0
+echo "== lint"; npm run -s lint || status=1
+echo "== typecheck"; npx tsc -p tsconfig.json --noEmit || status=1
+
+mkdir -p .reports
+rm -f .reports/vitest-*.json
+echo "== unit + integration tests"
+npx vitest run --project unit --project integration "$@" \
+  --reporter=default --reporter=json --outputFile.json=.reports/vitest-main.json || status=1
+
+if [[ "${TELEMETRY_E2E:-1}" != "0" && -d test/e2e ]] && ls test/e2e test/faults test/fuzz 2>/dev/null | grep -q spec.ts; then
+  echo "== end-to-end, fault and fuzz tests"
+  npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json=.reports/vitest-e2e.json || status=1
+fi
+
+node scripts/summarize-tests.mjs .reports/vitest-*.json || status=1
+exit $status
