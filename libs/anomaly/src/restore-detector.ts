@@ -1,0 +1,29 @@
+import { createDetectorFromState, DETECTOR_STATE_VERSION } from './create-detector';
+import type { Detector, DetectorStateJson } from './create-detector';
+import { resolveDetectorConfig } from './resolve-detector-config';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const REQUIRED_SECTIONS = ['interval', 'periodSearch', 'baseline', 'spike', 'burst', 'levelShift', 'calibration', 'suppression'] as const;
+
+/**
+ * Resumes a detector from DetectorStateJson (e.g. a detector_state row). The JSON is checked for
+ * version and shape so that a stale or foreign checkpoint fails loudly instead of scoring garbage.
+ */
+export function restoreDetector(stateJson: unknown): Detector {
+  if (!isRecord(stateJson)) throw new TypeError('detector state must be a JSON object');
+  if (stateJson.version !== DETECTOR_STATE_VERSION) {
+    throw new TypeError(`detector state version ${String(stateJson.version)} is not supported (expected ${DETECTOR_STATE_VERSION})`);
+  }
+  if (!isRecord(stateJson.config)) throw new TypeError('detector state has no config');
+  for (const section of REQUIRED_SECTIONS) {
+    if (!isRecord(stateJson[section])) throw new TypeError(`detector state is missing section "${section}"`);
+  }
+  if (typeof stateJson.points !== 'number') throw new TypeError('detector state has no point count');
+  const config = resolveDetectorConfig(stateJson.config);
+  const copy = structuredClone(stateJson) as unknown as DetectorStateJson;
+  copy.config = config;
+  return createDetectorFromState(copy);
+}
