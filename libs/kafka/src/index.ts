@@ -11,3 +11,4 @@ export * from './batch-producer';
 export * from './batch-consumer';
 export * from './dead-letter';
 export * from './kafka-readiness-check';
+export * from './follow-compacted-topic';
