@@ -12,3 +12,4 @@ export * from './batch-consumer';
 export * from './dead-letter';
 export * from './kafka-readiness-check';
 export * from './follow-compacted-topic';
+export * from './catalog-client';
