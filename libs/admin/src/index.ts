@@ -1,0 +1,5 @@
+/**
+ * libs/admin — the management operations that both the CLIs (npm run source:create, consent:set,
+ * erasure:request, catalog:apply) and the GraphQL API perform, written once: sources and their
+ * keys, consent, erasure, catalog changes. Infra: uses libs/db and libs/kafka.
+ */
