@@ -101,9 +101,11 @@ function searchPeriod(s: DetectorStateJson, timestampMs: number, value: number):
   for (const periodMs of candidates) {
     if (search.tested.some((t) => t.periodMs === periodMs)) continue;
     const lagPoints = Math.round(periodMs / intervalMs);
-    // Fewer than 4 points per period cannot describe a cycle; two periods are needed to see one repeat.
-    if (lagPoints < 4 || 2 * lagPoints > config.periodSearchMaxPoints) continue;
-    if (search.values.length < 2 * lagPoints) {
+    // Fewer than 4 points per period cannot describe a cycle; two periods show one repeat. Replacing
+    // an adopted period takes three: two weeks, one with a holiday, do not make a weekly cycle.
+    const periodsNeeded = s.baseline.periodMs === null ? 2 : 3;
+    if (lagPoints < 4 || periodsNeeded * lagPoints > config.periodSearchMaxPoints) continue;
+    if (search.values.length < periodsNeeded * lagPoints) {
       pending = true;
       continue;
     }
@@ -163,10 +165,11 @@ export function scorePoint(s: DetectorStateJson, timestampMs: number, value: num
     if (shift.confirmedShift !== 0) shiftBaselineLevel(baseline, shift.confirmedShift);
     const full = config.decadesAtFullScore;
     const historyAlpha = 1 / config.rarityHistoryPoints;
+    const weights = config.partWeights;
     const parts: Record<DetectorPart, number> = {
-      spike: Math.min(1, calibrateSurprise(s.calibration.spike, spike, historyAlpha) / full),
-      burst: Math.min(1, calibrateSurprise(s.calibration.burst, burst, historyAlpha) / full),
-      'level-shift': Math.min(1, calibrateSurprise(s.calibration['level-shift'], shift.decades, historyAlpha) / full),
+      spike: Math.min(1, (weights.spike * calibrateSurprise(s.calibration.spike, spike, historyAlpha)) / full),
+      burst: Math.min(1, (weights.burst * calibrateSurprise(s.calibration.burst, burst, historyAlpha)) / full),
+      'level-shift': Math.min(1, (weights['level-shift'] * calibrateSurprise(s.calibration['level-shift'], shift.decades, historyAlpha)) / full),
     };
     let detector: DetectorPart = 'spike';
     if (parts.burst > parts[detector]) detector = 'burst';

@@ -41,6 +41,8 @@ export interface DetectorConfig {
   cusumRelevelAt: number;
   /** Effective history (points) against which each part's surprise is judged rare. */
   rarityHistoryPoints: number;
+  /** Weight of each part's calibrated surprise in the combined score (0 disables a part). */
+  partWeights: { spike: number; burst: number; 'level-shift': number };
   /** Surprise, in decades of tail probability, that maps to score 1. */
   decadesAtFullScore: number;
   /** After an alarm only a score higher by this margin alarms again; the bar decays with this half-life. */
@@ -69,6 +71,7 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   cusumDriftSpreads: 0.5,
   cusumRelevelAt: 30,
   rarityHistoryPoints: 2000,
+  partWeights: { spike: 1, burst: 1, 'level-shift': 1 },
   decadesAtFullScore: 8,
   realarmMargin: 0.1,
   suppressionHalfLifePoints: 500,
@@ -81,6 +84,7 @@ export function resolveDetectorConfig(overrides: Partial<DetectorConfig> = {}): 
     periodCandidatesMs: [...DEFAULT_DETECTOR_CONFIG.periodCandidatesMs],
     ...overrides,
   };
+  config.partWeights = { ...DEFAULT_DETECTOR_CONFIG.partWeights, ...overrides.partWeights };
   const positive: (keyof DetectorConfig)[] = [
     'intervalSamples', 'periodSearchMaxPoints', 'maxPhases', 'seasonalAlpha', 'levelAlpha', 'spreadAlpha',
     'huberClipSpreads', 'calibrationAlpha', 'burstAlpha', 'cusumRelevelAt', 'rarityHistoryPoints', 'decadesAtFullScore', 'suppressionHalfLifePoints',
