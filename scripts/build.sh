@@ -6,6 +6,6 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 npx tsc -p tsconfig.json --noEmit
 rm -rf dist
-npx swc apps libs --config-file .swcrc --out-dir dist --strip-leading-paths=false --ignore "**/*.spec.ts,**/test/**,**/bench/**,apps/dashboard/**,libs/sdk/**" --quiet
+npx swc apps libs --config-file .swcrc --out-dir dist --ignore "**/*.spec.ts,**/test/**,**/bench/**,apps/dashboard/**,libs/sdk/**" --quiet
 for extra in scripts/build-*.sh; do [[ -f "$extra" ]] && bash "$extra"; done
 echo "build: dist/ ready"
