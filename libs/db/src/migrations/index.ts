@@ -10,6 +10,7 @@ import { CreatePatterns1764000000800 } from './1764000000800-create-patterns';
 import { CreateReferenceData1764000000900 } from './1764000000900-create-reference-data';
 import { CreateAnomaliesAndIncidents1764000001000 } from './1764000001000-create-anomalies-and-incidents';
 import { CreateDetectorState1764000001100 } from './1764000001100-create-detector-state';
+import { AddStreamToDetectorState1795580644553 } from './1795580644553-add-stream-to-detector-state';
 
 /** Every migration, oldest first. Append new ones at the end; never edit a merged one. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   CreateReferenceData1764000000900,
   CreateAnomaliesAndIncidents1764000001000,
   CreateDetectorState1764000001100,
+  AddStreamToDetectorState1795580644553,
 ];
