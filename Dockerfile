@@ -16,6 +16,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx swc apps libs --config-file .swcrc --out-dir dist --ignore "**/*.spec.ts,**/test/**,**/bench/**,apps/dashboard/**,libs/sdk/**" --quiet \
  && if [ -f apps/dashboard/package.json ]; then npm run -s build:dashboard || true; fi \
+ && mkdir -p apps/dashboard/dist examples \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:${NODE_VERSION} AS runtime
