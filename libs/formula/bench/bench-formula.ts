@@ -3,7 +3,7 @@
  * Inputs vary per iteration so the optimiser cannot fold the work away; the result is summed and
  * printed so it cannot be eliminated either. Ends with one JSON line (DEVELOPING.md).
  */
-import { evaluate, parseFormula, type FormulaInputs } from '@telemetry/formula';
+import { evaluate, parseFormula, type FormulaInputs } from '../src';
 
 const SOURCE = '100 * rate(checkout.errors) / rate(checkout.requests)';
 const INPUT_VARIANTS = 1_024;

@@ -18,9 +18,11 @@ export const orderFormulas = (dependencies: ReadonlyMap<string, readonly string[
       else dependents.set(read, [name]);
     }
   }
+  // A queue, not a stack: metrics that do not depend on each other keep the map's (file) order.
   const ready = [...pending].filter(([, count]) => count === 0).map(([name]) => name);
   const order: string[] = [];
-  for (let next = ready.pop(); next !== undefined; next = ready.pop()) {
+  for (let head = 0; head < ready.length; head += 1) {
+    const next = ready[head] as string;
     order.push(next);
     pending.delete(next);
     for (const dependent of dependents.get(next) ?? []) {
