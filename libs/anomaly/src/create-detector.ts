@@ -15,6 +15,8 @@ import { createSuppressionState, suppressRepeatedAlarms } from './suppress-repea
 import type { SuppressionState } from './suppress-repeated-alarms';
 import {
   createSeasonalBaseline,
+  expectedSlowSpread,
+  expectedSlowValue,
   expectedSpread,
   expectedValue,
   seedSeasonalBaseline,
@@ -160,7 +162,9 @@ export function scorePoint(s: DetectorStateJson, timestampMs: number, value: num
     const residual = value - expected;
     const u = residual / spread;
     const spike = scoreSpike(s.spike, u, config.calibrationAlpha);
-    const burst = scoreBurst(s.burst, u, config.burstAlpha, config.calibrationAlpha);
+    const slowResidual = value - expectedSlowValue(baseline, timestampMs);
+    const slowU = slowResidual / expectedSlowSpread(baseline);
+    const burst = scoreBurst(s.burst, slowU, config.burstAlpha, config.calibrationAlpha);
     const shift = scoreLevelShift(s.levelShift, u, residual, config.cusumDriftSpreads, config.cusumRelevelAt);
     if (shift.confirmedShift !== 0) shiftBaselineLevel(baseline, shift.confirmedShift);
     const full = config.decadesAtFullScore;

@@ -30,6 +30,9 @@ export interface DetectorConfig {
   levelAlpha: number;
   /** Weight of each point in the residual spread. */
   spreadAlpha: number;
+  /** The same for the slow, long-run baseline that bursts and level shifts are measured against. */
+  slowLevelAlpha: number;
+  slowSpreadAlpha: number;
   /** Residuals are clipped to this many spreads when updating level and spread (Huber). */
   huberClipSpreads: number;
   /** Weight of each point in the long-run calibration of every statistic. */
@@ -63,18 +66,20 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   periodSearchMaxPoints: 4096,
   maxPhases: 2048,
   seasonalAlpha: 0.25,
-  levelAlpha: 0.05,
+  levelAlpha: 0.1,
   spreadAlpha: 0.01,
+  slowLevelAlpha: 0.005,
+  slowSpreadAlpha: 0.002,
   huberClipSpreads: 3,
   calibrationAlpha: 0.001,
   burstAlpha: 0.1,
   cusumDriftSpreads: 0.5,
   cusumRelevelAt: 30,
-  rarityHistoryPoints: 2000,
-  partWeights: { spike: 1, burst: 1, 'level-shift': 1 },
+  rarityHistoryPoints: 1500,
+  partWeights: { spike: 1, burst: 0.5, 'level-shift': 1 },
   decadesAtFullScore: 8,
   realarmMargin: 0.1,
-  suppressionHalfLifePoints: 500,
+  suppressionHalfLifePoints: 1000,
   suppressedFactor: 0.3,
 });
 
@@ -86,7 +91,7 @@ export function resolveDetectorConfig(overrides: Partial<DetectorConfig> = {}): 
   };
   config.partWeights = { ...DEFAULT_DETECTOR_CONFIG.partWeights, ...overrides.partWeights };
   const positive: (keyof DetectorConfig)[] = [
-    'intervalSamples', 'periodSearchMaxPoints', 'maxPhases', 'seasonalAlpha', 'levelAlpha', 'spreadAlpha',
+    'intervalSamples', 'periodSearchMaxPoints', 'maxPhases', 'seasonalAlpha', 'levelAlpha', 'spreadAlpha', 'slowLevelAlpha', 'slowSpreadAlpha',
     'huberClipSpreads', 'calibrationAlpha', 'burstAlpha', 'cusumRelevelAt', 'rarityHistoryPoints', 'decadesAtFullScore', 'suppressionHalfLifePoints',
   ];
   for (const key of positive) {

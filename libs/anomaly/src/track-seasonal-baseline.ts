@@ -12,6 +12,9 @@ export interface SeasonalBaselineState {
   phaseCounts: number[];
   level: number;
   absDev: number;
+  /** The same, slow: the long-run normal that persistent deviations (bursts, shifts) are measured against. */
+  slowLevel: number;
+  slowAbsDev: number;
   count: number;
 }
 
@@ -19,13 +22,15 @@ export interface BaselineRates {
   seasonalAlpha: number;
   levelAlpha: number;
   spreadAlpha: number;
+  slowLevelAlpha: number;
+  slowSpreadAlpha: number;
   huberClipSpreads: number;
 }
 
 const GAUSSIAN_SIGMA_PER_ABS_DEV = 1.2533;
 
 export function createSeasonalBaseline(): SeasonalBaselineState {
-  return { periodMs: null, bucketMs: 0, phaseLevels: [], phaseAbsDevs: [], phaseCounts: [], level: 0, absDev: 0, count: 0 };
+  return { periodMs: null, bucketMs: 0, phaseLevels: [], phaseAbsDevs: [], phaseCounts: [], level: 0, absDev: 0, slowLevel: 0, slowAbsDev: 0, count: 0 };
 }
 
 function phaseOf(state: SeasonalBaselineState, timestampMs: number): number {
@@ -37,6 +42,15 @@ function phaseOf(state: SeasonalBaselineState, timestampMs: number): number {
 export function expectedValue(state: SeasonalBaselineState, timestampMs: number): number {
   const phase = phaseOf(state, timestampMs);
   return phase < 0 ? state.level : state.level + (state.phaseLevels[phase] as number);
+}
+
+export function expectedSlowValue(state: SeasonalBaselineState, timestampMs: number): number {
+  const phase = phaseOf(state, timestampMs);
+  return phase < 0 ? state.slowLevel : state.slowLevel + (state.phaseLevels[phase] as number);
+}
+
+export function expectedSlowSpread(state: SeasonalBaselineState): number {
+  return Math.max(GAUSSIAN_SIGMA_PER_ABS_DEV * state.slowAbsDev, 1e-9 + 1e-6 * Math.abs(state.slowLevel));
 }
 
 /** Standard deviation estimate for a residual at this time (phase and global spread blended, floored). */
@@ -54,8 +68,13 @@ export function updateSeasonalBaseline(state: SeasonalBaselineState, timestampMs
   state.count += 1;
   if (state.count === 1) {
     state.level = value;
+    state.slowLevel = value;
     return;
   }
+  const slowClip = rates.huberClipSpreads * expectedSlowSpread(state);
+  const slowResidual = value - expectedSlowValue(state, timestampMs);
+  state.slowAbsDev += Math.max(rates.slowSpreadAlpha, 1 / state.count) * (Math.min(Math.abs(slowResidual), slowClip) - state.slowAbsDev);
+  state.slowLevel += Math.max(rates.slowLevelAlpha, 1 / state.count) * Math.max(-slowClip, Math.min(slowClip, slowResidual));
   const phase = phaseOf(state, timestampMs);
   const phaseLevel = phase < 0 ? 0 : (state.phaseLevels[phase] as number);
   const clip = rates.huberClipSpreads * expectedSpread(state, timestampMs);
@@ -122,5 +141,7 @@ export function seedSeasonalBaseline(
     totalAbsDev += deviation;
   }
   state.level = mean;
+  state.slowLevel = mean;
   state.absDev = values.length > 0 ? totalAbsDev / values.length : state.absDev;
+  state.slowAbsDev = state.absDev;
 }
