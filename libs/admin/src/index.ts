@@ -3,3 +3,6 @@
  * erasure:request, catalog:apply) and the GraphQL API perform, written once: sources and their
  * keys, consent, erasure, catalog changes. Infra: uses libs/db and libs/kafka.
  */
+export * from './audit';
+export * from './tokens';
+export * from './catalog';

@@ -1,0 +1,2 @@
+export * from './record-audit';
+export * from './with-transaction';

@@ -1,0 +1,2 @@
+export * from './metric-catalog-store';
+export * from './apply-metric-definition';

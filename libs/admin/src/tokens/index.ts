@@ -1,0 +1,2 @@
+export * from './api-token-secret';
+export * from './api-tokens';
