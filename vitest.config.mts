@@ -31,7 +31,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
-          include: ['libs/*/test/**/*.int.spec.ts', 'apps/*/test/**/*.int.spec.ts'],
+          include: ['libs/*/test/**/*.int.spec.ts', 'apps/*/test/**/*.int.spec.ts', 'test/deploy/**/*.int.spec.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           environment: 'node',
           testTimeout: 60_000,
