@@ -39,6 +39,8 @@ export default defineConfig({
           // Each file gets its own database and topics; two at a time keeps a 2-core machine responsive.
           maxWorkers: 2,
           fileParallelism: true,
+          // Runs after the unit project, which may use every core.
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -52,6 +54,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
