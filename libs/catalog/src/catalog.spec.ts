@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { MetricDefinition } from '@telemetry/contracts';
 import { describe, expect, it } from 'vitest';
 import { CatalogValidationError, formatCatalogIssue, type CatalogIssue } from './catalog-issue';
@@ -309,5 +310,18 @@ describe('buildCatalog: definitions from GraphQL or the database, same rules', (
       ['expires', null, '"never" is allowed only with purpose none'],
       [null, null, 'is defined twice'],
     ]);
+  });
+});
+
+describe('parseCatalog: never throws', () => {
+  it('returns a result for any YAML-ish text', () => {
+    const unit = fc.constantFrom(...'ab.:-[]{}#&*\'"\n 0129,'.split(''), '\n  ', 'type: ', 'derived', 'formula: ', 'expires: ', 'never', 'rate(a)');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 80 }), (text) => {
+        const result = parseCatalog(text, { now: NOW });
+        expect(typeof result.ok).toBe('boolean');
+      }),
+      { numRuns: 1_000 },
+    );
   });
 });
