@@ -1,0 +1,48 @@
+import { parseFormula } from '@telemetry/formula';
+import { describe, expect, it } from 'vitest';
+import { deriveBuckets, planDerivation, type DerivedMetric } from './derive-buckets';
+import { aggregatePoints, type RollupPoint } from './rollup-bucket';
+import { seriesIdentity } from './series-attributes';
+
+const T = Date.UTC(2026, 0, 1, 12);
+const point = (metric: string, attributes: Record<string, string>, offsetMs: number, value: number): RollupPoint => ({
+  metric,
+  ...seriesIdentity(attributes, undefined, []),
+  timeMs: T + offsetMs,
+  value,
+});
+const derived = (name: string, formula: string, attributes: string[] = []): DerivedMetric => ({ name, formula: parseFormula(formula), attributes });
+
+const inputs = [
+  ...Array.from({ length: 10 }, (_, i) => point('req', { region: 'eu', host: `h${i % 2}` }, i * 1_000, 1)),
+  ...Array.from({ length: 20 }, (_, i) => point('req', { region: 'us', host: 'h0' }, i * 1_000, 1)),
+  point('err', { region: 'eu', host: 'h0' }, 0, 1),
+  point('err', { region: 'us', host: 'h1' }, 0, 1),
+  point('err', { region: 'us', host: 'h1' }, 0, 1),
+  point('req', { region: 'eu', host: 'h0' }, 60_000, 1),
+];
+const buckets = [...aggregatePoints(inputs, 60).values()];
+
+describe('deriveBuckets', () => {
+  it.each([
+    ['one series over all inputs', derived('rate', '100 * rate(err) / rate(req)'), [['', 0, (100 * 3) / 30]]],
+    ['per region', derived('rate', '100 * sum(err) / count(req)', ['region']), [['region=eu', 0, 10], ['region=us', 0, 10]]],
+    ['a missing input gives no value', derived('ratio', 'count(err) / count(req)', ['region']), [['region=eu', 0, 0.1], ['region=us', 0, 0.1]]],
+    ['max over merged series', derived('peak', 'max(req) * 2'), [['', 0, 2], ['', 60_000, 2]]],
+  ])('%s', (_name, metric, expected) => {
+    const values = deriveBuckets([metric], buckets, 60);
+    expect(values.map((v) => [v.series, v.bucketStartMs - T, v.value]).sort()).toEqual([...expected].sort());
+  });
+
+  it('evaluates a derived metric that reads another after it', () => {
+    const plan = planDerivation([derived('pct', 'ratio * 100'), derived('ratio', 'count(err) / count(req)')], new Set(['err']));
+    expect(plan.order.map((m) => m.name)).toEqual(['ratio', 'pct']);
+    expect(plan.measuredInputs.sort()).toEqual(['err', 'req']);
+    const values = deriveBuckets(plan.order, buckets, 60);
+    expect(values.map((v) => [v.metric, v.value])).toEqual([['ratio', 0.1], ['pct', 10]]);
+  });
+
+  it('plans nothing when no input was touched', () => {
+    expect(planDerivation([derived('ratio', 'count(err) / count(req)')], new Set(['other'])).order).toEqual([]);
+  });
+});
