@@ -13,3 +13,5 @@ export * from './dead-letter';
 export * from './kafka-readiness-check';
 export * from './follow-compacted-topic';
 export * from './catalog-client';
+export * from './self-telemetry';
+export * from './measure-consumer-lag';
