@@ -11,6 +11,7 @@ import { CreateReferenceData1764000000900 } from './1764000000900-create-referen
 import { CreateAnomaliesAndIncidents1764000001000 } from './1764000001000-create-anomalies-and-incidents';
 import { CreateDetectorState1764000001100 } from './1764000001100-create-detector-state';
 import { AddStreamToDetectorState1795580644553 } from './1795580644553-add-stream-to-detector-state';
+import { AddRollupPublication1795580822215 } from './1795580822215-add-rollup-publication';
 
 /** Every migration, oldest first. Append new ones at the end; never edit a merged one. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CreateAnomaliesAndIncidents1764000001000,
   CreateDetectorState1764000001100,
   AddStreamToDetectorState1795580644553,
+  AddRollupPublication1795580822215,
 ];
