@@ -32,6 +32,7 @@ export {
   type AlertBreach,
   type ExpiringMetric,
 } from './metric-decisions';
+export { evaluateDerivedMetrics } from './evaluate-derived';
 export { diffCatalogs, type CatalogDiff, type ChangedMetric } from './diff-catalogs';
 export { DEFAULT_MAX_EXPIRY_MONTHS, parseCalendarDate, addUtcMonths } from './expiry';
 export { PURPOSE_NONE, EXPIRES_NEVER, REQUIRED_MEASURED_FIELDS } from './validate-metric';

@@ -33,7 +33,7 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'alert', 'budget', 'retentionDays', 'highResolution', 'webhook',
 ]);
 const MAX_TEXT_LENGTH = 2_000;
-const MAX_PURPOSE_LENGTH = 64;
+const MAX_SHORT_TEXT_LENGTH = 64;
 const purposePattern = /^[a-z][a-z0-9_]*$/;
 const metricNamePattern = new RegExp(METRIC_NAME_PATTERN);
 const attributeKeyPattern = new RegExp(ATTRIBUTE_KEY_PATTERN);
@@ -241,6 +241,14 @@ const checkFormula = (checker: MetricChecker): Formula | undefined => {
   }
 };
 
+/** Optional fields stay absent rather than undefined, so definitions serialise and compare cleanly. */
+const assignDefined = <T extends object>(target: T, fields: Partial<T>): void => {
+  for (const key of Object.keys(fields) as (keyof T)[]) {
+    const value = fields[key];
+    if (value !== undefined) target[key] = value as T[keyof T];
+  }
+};
+
 /**
  * Checks one metric on its own (cross-metric rules, formula references and cycles, are the
  * catalog's). Every problem is reported, not only the first, so one run fixes a whole file.
@@ -270,7 +278,7 @@ export const validateMetric = (entry: RawMetricEntry, options: ValidationOptions
     checker.fail('formula', 'only derived metrics (type: derived) carry a formula');
   }
 
-  const purposeText = checker.text('purpose', MAX_PURPOSE_LENGTH);
+  const purposeText = checker.text('purpose', MAX_SHORT_TEXT_LENGTH);
   const purpose = purposeText !== undefined && !purposePattern.test(purposeText)
     ? checker.fail('purpose', `must be a lowercase identifier such as performance, analytics or none, got ${JSON.stringify(purposeText)}`)
     : purposeText;
@@ -280,8 +288,8 @@ export const validateMetric = (entry: RawMetricEntry, options: ValidationOptions
     description: checker.text('description') ?? '',
     attributes: checkAttributes(checker, options.limits),
   };
-  const optionalFields = {
-    unit: checker.text('unit', MAX_PURPOSE_LENGTH),
+  assignDefined(definition, {
+    unit: checker.text('unit', MAX_SHORT_TEXT_LENGTH),
     owner: checker.text('owner'),
     hypothesis: checker.text('hypothesis'),
     action: checker.text('action'),
@@ -289,10 +297,7 @@ export const validateMetric = (entry: RawMetricEntry, options: ValidationOptions
     alert: checkAlert(checker),
     budget: checkBudget(checker),
     webhook: checkWebhook(checker),
-  };
-  for (const [key, value] of Object.entries(optionalFields)) {
-    if (value !== undefined) Object.assign(definition, { [key]: value });
-  }
+  });
   const expiresAtMs = checkExpires(checker, purpose, options);
   const expires = checker.field('expires')?.value;
   if (expiresAtMs !== undefined && typeof expires === 'string') definition.expires = expires;
