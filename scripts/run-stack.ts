@@ -52,5 +52,24 @@ const shutdown = (exitCode: number) => {
 
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
-process.stdout.write(`started: ${[...children.keys()].join(', ') || '(no services yet)'}\n`);
+const ingestPort = process.env['INGEST_PORT'] ?? '4318';
+const apiPort = process.env['API_PORT'] ?? '4000';
+process.stdout.write(`started: ${[...children.keys()].join(', ') || '(no services yet)'}
+  ingest   http://127.0.0.1:${ingestPort}/v1/events   (OTLP: /v1/metrics)
+  GraphQL  http://127.0.0.1:${apiPort}/graphql        dashboard: http://127.0.0.1:${apiPort}/
+  admin token (local only): ${process.env['TELEMETRY_ADMIN_TOKEN'] ?? '(set TELEMETRY_ADMIN_TOKEN)'}
+  try:  curl -s http://127.0.0.1:${apiPort}/graphql -H 'authorization: Bearer <token>' \\
+          -H 'content-type: application/json' -d '{"query":"{ metrics { name owner expires } }"}'
+`);
 if (children.size === 0) process.exit(0);
+
+if (process.argv.includes('--demo')) {
+  const demo = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'scripts', 'demo-fleet.ts')], {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  prefixLines('demo', '\x1b[90m', demo.stdout);
+  prefixLines('demo', '\x1b[90m', demo.stderr);
+  process.on('exit', () => demo.kill('SIGTERM'));
+}
