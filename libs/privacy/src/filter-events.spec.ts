@@ -1,0 +1,145 @@
+import { createEventValidator, type ConsentRecord, type MetricDefinition } from '@telemetry/contracts';
+import { describe, expect, it } from 'vitest';
+import { createCatalogLookup } from './catalog-lookup';
+import { createScrubber } from './create-scrubber';
+import { DailyBudgetCounter } from './daily-budget-counter';
+import { filterEvents } from './filter-events';
+import { createPrivacyTally, type PrivacyBatch } from './privacy-steps';
+import { pseudonymize } from './pseudonymize';
+
+const KEY = 'test-pseudonym-key-of-at-least-32-chars';
+const NOW = Date.UTC(2026, 10, 25, 12);
+const DAY_MS = 86_400_000;
+
+const DEFINITIONS: MetricDefinition[] = [
+  { name: 'checkout.latency', type: 'histogram', description: 'd', purpose: 'performance', expires: '2027-06-30', attributes: ['region', 'note'] },
+  { name: 'app.crash', type: 'counter', description: 'd', purpose: 'none', expires: 'never', attributes: ['build'] },
+  { name: 'old.metric', type: 'gauge', description: 'd', purpose: 'none', expires: '2026-01-31', attributes: [] },
+  { name: 'page.view', type: 'counter', description: 'd', purpose: 'analytics', expires: '2027-06-30', attributes: [], budget: { eventsPerDay: 2 } },
+];
+
+const consents = new Map<string, ConsentRecord>([
+  [pseudonymize(KEY, 'alice'), { subject: pseudonymize(KEY, 'alice'), purposes: { performance: true, analytics: true }, at: '2026-11-01T00:00:00Z' }],
+  [pseudonymize(KEY, 'bob'), { subject: pseudonymize(KEY, 'bob'), purposes: { performance: false, analytics: true }, at: '2026-11-01T00:00:00Z' }],
+]);
+
+const newBatch = (): PrivacyBatch => {
+  const byName = new Map(DEFINITIONS.map((definition) => [definition.name, definition]));
+  return {
+    nowMs: NOW,
+    maxFutureMs: DAY_MS,
+    validateEvent: createEventValidator(),
+    findMetric: createCatalogLookup((name) => byName.get(name)),
+    consentFor: (pseudonym) => consents.get(pseudonym),
+    pseudonymize: (subjectId) => pseudonymize(KEY, subjectId),
+    budget: new DailyBudgetCounter(),
+    scrubber: createScrubber(),
+    tally: createPrivacyTally(),
+  };
+};
+
+const event = (overrides: Record<string, unknown> = {}) => ({
+  id: 'e1',
+  metric: 'checkout.latency',
+  value: 120,
+  timestamp: NOW - 1_000,
+  subjectId: 'alice',
+  ...overrides,
+});
+
+describe('filterEvents: what passes and why the rest is dead-lettered', () => {
+  it.each([
+    ['consented subject', event(), null],
+    ['purpose none without subject', event({ metric: 'app.crash', subjectId: undefined }), null],
+    ['purpose none, subject without consent', event({ metric: 'app.crash', subjectId: 'carol' }), null],
+    ['ISO timestamp', event({ timestamp: '2026-11-25T11:00:00Z' }), null],
+    ['not an object', 'hello', 'malformed'],
+    ['value not finite', event({ value: 'NaN' }), 'malformed'],
+    ['unknown field', event({ extra: 1 }), 'malformed'],
+    ['bad timestamp', event({ timestamp: 'yesterday' }), 'malformed'],
+    ['more than a day ahead', event({ timestamp: NOW + DAY_MS + 60_000 }), 'timestamp_out_of_range'],
+    ['unknown metric', event({ metric: 'nobody.knows' }), 'unknown_metric'],
+    ['expired metric', event({ metric: 'old.metric' }), 'expired'],
+    ['no subject for a consent purpose', event({ subjectId: undefined }), 'no_consent'],
+    ['subject without any record', event({ subjectId: 'carol' }), 'no_consent'],
+    ['purpose refused', event({ subjectId: 'bob' }), 'no_consent'],
+  ])('%s → %s', (_case, input, reason) => {
+    const result = filterEvents([input], newBatch());
+    if (reason === null) {
+      expect(result.rejected).toEqual([]);
+      expect(result.clean).toHaveLength(1);
+    } else {
+      expect(result.clean).toEqual([]);
+      expect(result.rejected.map((rejection) => rejection.reason)).toEqual([reason]);
+    }
+  });
+
+  it('refuses events beyond the daily budget, counting only accepted ones', () => {
+    const batch = newBatch();
+    const events = [
+      event({ id: 'a', metric: 'page.view', subjectId: 'carol' }),
+      event({ id: 'b', metric: 'page.view' }),
+      event({ id: 'c', metric: 'page.view' }),
+      event({ id: 'd', metric: 'page.view' }),
+    ];
+    const result = filterEvents(events, batch);
+    expect(result.clean.map((clean) => clean.id)).toEqual(['b', 'c']);
+    expect(result.rejected.map((rejection) => [rejection.event?.id, rejection.reason])).toEqual([
+      ['a', 'no_consent'],
+      ['d', 'over_budget'],
+    ]);
+  });
+});
+
+describe('filterEvents: the clean event', () => {
+  it('keeps declared attributes, scrubs them, and carries the pseudonym instead of the subject', () => {
+    const batch = newBatch();
+    const result = filterEvents(
+      [event({ attributes: { region: 'eu', note: 'mail bob@example.com from 10.1.2.3', email: 'alice@example.com', device: 'x' } })],
+      batch,
+    );
+    expect(result.clean).toEqual([
+      {
+        id: 'e1',
+        metric: 'checkout.latency',
+        value: 120,
+        timestamp: NOW - 1_000,
+        subjectId: pseudonymize(KEY, 'alice'),
+        attributes: { region: 'eu', note: 'mail [email] from 10.1.2.0/24' },
+      },
+    ]);
+    expect(batch.tally.strippedKeys).toBe(2);
+    expect(batch.tally.passed).toBe(1);
+    const hitsByRule = Object.fromEntries(batch.scrubber.ruleNames.map((name, index) => [name, batch.tally.scrubHits[index] ?? 0]));
+    expect(hitsByRule).toMatchObject({ email: 1, ipv4: 1, phone: 0 });
+  });
+
+  it('pseudonymizes the subject of purpose-none events too', () => {
+    const result = filterEvents([event({ metric: 'app.crash', subjectId: 'carol' })], newBatch());
+    expect(result.clean[0]?.subjectId).toBe(pseudonymize(KEY, 'carol'));
+  });
+});
+
+describe('filterEvents: dead letters never carry the raw subject or attributes', () => {
+  it.each([
+    ['no consent', event({ subjectId: 'carol', attributes: { region: 'eu', note: 'carol@example.com' } })],
+    ['malformed with PII in fields', { id: 'carol@example.com', metric: 'Bad Metric', subjectId: 'carol', timestamp: '+1 555 123 4567', attributes: { x: 1 } }],
+  ])('%s', (_case, input) => {
+    const batch = newBatch();
+    const [rejection] = filterEvents([input], batch).rejected;
+    const serialized = JSON.stringify(rejection);
+    expect(rejection?.event?.subjectId).toBe(pseudonymize(KEY, 'carol'));
+    expect(serialized).not.toMatch(/"carol|carol@|attributes|555 123/);
+  });
+
+  it('keeps nothing of an event that is not an object', () => {
+    expect(filterEvents([['alice@example.com']], newBatch()).rejected).toEqual([{ event: null, reason: 'malformed' }]);
+  });
+
+  it('counts rejections by reason', () => {
+    const batch = newBatch();
+    filterEvents([event(), event({ metric: 'x.y' }), event({ metric: 'x.z' }), 'junk'], batch);
+    expect(batch.tally.rejected).toMatchObject({ unknown_metric: 2, malformed: 1, no_consent: 0 });
+    expect(batch.tally.passed).toBe(1);
+  });
+});

@@ -1,0 +1,125 @@
+import type { CatalogMetric } from '@telemetry/catalog';
+import { hasExpired, pickAllowedAttributes, requiredPurpose } from '@telemetry/catalog';
+import {
+  ok,
+  parseTimestampMs,
+  reject,
+  type Attributes,
+  type ConsentRecord,
+  type EventValidator,
+  type Step,
+  type TelemetryEvent,
+} from '@telemetry/contracts';
+import { isPurposeGranted } from './consent-decision';
+import type { Scrubber } from './create-scrubber';
+import type { DailyBudgetCounter } from './daily-budget-counter';
+
+/** Why the filter dead-letters an event (telemetry.dlq.v1 `reason`). */
+export const PRIVACY_REJECT_REASONS = [
+  'malformed',
+  'timestamp_out_of_range',
+  'unknown_metric',
+  'expired',
+  'no_consent',
+  'over_budget',
+] as const;
+export type PrivacyRejectReason = (typeof PRIVACY_REJECT_REASONS)[number];
+
+/** What the filter counts over a call, for the service's metrics. */
+export interface PrivacyTally {
+  passed: number;
+  rejected: Record<PrivacyRejectReason, number>;
+  /** Undeclared attribute keys removed (data minimization). */
+  strippedKeys: number;
+  /** Matches per scrub rule, indexed like `scrubber.ruleNames`. */
+  scrubHits: number[];
+}
+
+export const createPrivacyTally = (): PrivacyTally => ({
+  passed: 0,
+  rejected: { malformed: 0, timestamp_out_of_range: 0, unknown_metric: 0, expired: 0, no_consent: 0, over_budget: 0 },
+  strippedKeys: 0,
+  scrubHits: [],
+});
+
+/**
+ * What the steps read, for one batch. Everything is in memory: the app loads the catalog and
+ * consent views before the batch. The budget counter and the tally are the only state written.
+ */
+export interface PrivacyBatch {
+  readonly nowMs: number;
+  /** Events stamped further than this into the future are refused (storage partitions exist only a few days ahead). */
+  readonly maxFutureMs: number;
+  readonly validateEvent: EventValidator;
+  readonly findMetric: (name: string) => CatalogMetric | undefined;
+  readonly consentFor: (pseudonym: string) => ConsentRecord | undefined;
+  readonly pseudonymize: (subjectId: string) => string;
+  readonly budget: DailyBudgetCounter;
+  readonly scrubber: Scrubber;
+  readonly tally: PrivacyTally;
+}
+
+export interface ParsedEvent {
+  readonly event: TelemetryEvent;
+  readonly timestampMs: number;
+}
+export interface CatalogedEvent extends ParsedEvent {
+  readonly metric: CatalogMetric;
+}
+export interface ConsentedEvent extends CatalogedEvent {
+  /** The subject's pseudonym; undefined when the event names no subject. */
+  readonly pseudonym: string | undefined;
+}
+export interface MinimizedEvent extends ConsentedEvent {
+  readonly attributes: Attributes | undefined;
+}
+
+export const parseEvent: Step<unknown, ParsedEvent, PrivacyBatch> = (input, batch) => {
+  const validation = batch.validateEvent(input);
+  if (!validation.ok) return reject('malformed', validation.reason);
+  const timestampMs = parseTimestampMs(validation.event.timestamp);
+  if (timestampMs === null) return reject('malformed', 'timestamp');
+  return ok({ event: validation.event, timestampMs });
+};
+
+export const rejectFutureTimestamp: Step<ParsedEvent, ParsedEvent, PrivacyBatch> = (input, batch) =>
+  input.timestampMs > batch.nowMs + batch.maxFutureMs ? reject('timestamp_out_of_range') : ok(input);
+
+export const lookUpMetric: Step<ParsedEvent, CatalogedEvent, PrivacyBatch> = (input, batch) => {
+  const metric = batch.findMetric(input.event.metric);
+  if (metric === undefined) return reject('unknown_metric');
+  if (hasExpired(metric, batch.nowMs)) return reject('expired');
+  return ok({ ...input, metric });
+};
+
+/** Purpose "none" passes; any other purpose needs a subject that granted it (no record = nothing granted). */
+export const requireConsent: Step<CatalogedEvent, ConsentedEvent, PrivacyBatch> = (input, batch) => {
+  const subjectId = input.event.subjectId;
+  const pseudonym = subjectId === undefined ? undefined : batch.pseudonymize(subjectId);
+  const purpose = requiredPurpose(input.metric);
+  if (purpose !== null) {
+    if (pseudonym === undefined) return reject('no_consent', 'no subjectId');
+    if (!isPurposeGranted(batch.consentFor(pseudonym), purpose)) return reject('no_consent', purpose);
+  }
+  return ok({ ...input, pseudonym });
+};
+
+/** After consent, so events that are refused anyway do not use up the budget. */
+export const enforceBudget: Step<ConsentedEvent, ConsentedEvent, PrivacyBatch> = (input, batch) =>
+  batch.budget.tryConsume(input.metric, batch.nowMs) ? ok(input) : reject('over_budget');
+
+export const minimizeAttributes: Step<ConsentedEvent, MinimizedEvent, PrivacyBatch> = (input, batch) => {
+  if (input.event.attributes === undefined) return ok({ ...input, attributes: undefined });
+  const { attributes, strippedKeys } = pickAllowedAttributes(input.metric, input.event.attributes);
+  batch.tally.strippedKeys += strippedKeys.length;
+  return ok({ ...input, attributes });
+};
+
+/** The clean event: declared attributes with PII redacted, the subject as its pseudonym. */
+export const scrubAndPseudonymize: Step<MinimizedEvent, TelemetryEvent, PrivacyBatch> = (input, batch) => {
+  const { id, metric, value, timestamp } = input.event;
+  const clean: TelemetryEvent = { id, metric, value, timestamp };
+  if (input.pseudonym !== undefined) clean.subjectId = input.pseudonym;
+  if (input.attributes !== undefined) clean.attributes = batch.scrubber.scrubAttributes(input.attributes, batch.tally.scrubHits);
+  return ok(clean);
+};
