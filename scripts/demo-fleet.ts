@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+
+/**
+ * `npm run demo` (or `npm start -- --demo`): a simulated fleet that talks to the stack only the way
+ * real senders do — GraphQL to create sources and record consent, HTTP /v1/events for app users,
+ * OTLP/HTTP (the official OpenTelemetry SDK) for servers, and a plain Kafka producer onto
+ * telemetry.raw.v1. It first backfills three hours of history (so detectors are warm and rollups
+ * exist), with anomalies planted at known times, then keeps sending live data and injects a spike
+ * every few minutes. A third of the app users never consent: their events must never be stored.
+ */
+const INGEST = process.env['INGEST_URL'] ?? `http://127.0.0.1:${process.env['INGEST_PORT'] ?? '4318'}`;
+const API = process.env['API_URL'] ?? `http://127.0.0.1:${process.env['API_PORT'] ?? '4000'}`;
+const ADMIN_TOKEN = process.env['TELEMETRY_ADMIN_TOKEN'] ?? '';
+const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const RAW_TOPIC = `telemetry.raw.v1${process.env['KAFKA_TOPIC_SUFFIX'] ?? ''}`;
+const USERS = Number(process.env['DEMO_USERS'] ?? 300);
+const HOSTS = 8;
+const BACKFILL_MINUTES = Number(process.env['DEMO_BACKFILL_MINUTES'] ?? 180);
+const MINUTE_MS = 60_000;
+
+type Attributes = Record<string, string | number | boolean>;
+interface DemoEvent { id: string; metric: string; value: number; timestamp: number; subjectId?: string; attributes?: Attributes }
+
+const log = (message: string, fields: Record<string, unknown> = {}) =>
+  process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), message, ...fields })}\n`);
+
+const graphql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+  const response = await fetch(`${API}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
+  if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join('; ')}`);
+  return body.data as T;
+};
+
+const waitFor = async (url: string) => {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  throw new Error(`${url} did not become ready`);
+};
+
+const pick = <T>(items: readonly T[], n: number): T => items[Math.abs(n) % items.length] as T;
+const noise = (scale: number) => (Math.random() - 0.5) * 2 * scale;
+const regions = ['eu-west', 'us-east', 'ap-south'] as const;
+const versions = ['2.3.1', '2.3.2', '2.4.0'] as const;
+const users = Array.from({ length: USERS }, (_, i) => ({
+  subjectId: `demo-user-${String(i).padStart(4, '0')}`,
+  consented: i % 3 !== 0,
+  region: pick(regions, i),
+  appVersion: pick(versions, i * 7),
+  platform: i % 2 === 0 ? 'ios' : 'android',
+}));
+
+/** The planted anomalies, in minutes before the live phase starts (negative = in the backfill). */
+const PLANTED = {
+  checkoutSpikeAt: -40,
+  cpuLevelShiftFrom: -60,
+  brokenReleaseFrom: -30,
+};
+
+/** One minute of app-user events at `minuteStart` (epoch ms), with the planted anomalies applied. */
+const userEvents = (minuteStart: number, minutesFromLive: number, spike: boolean): DemoEvent[] => {
+  const events: DemoEvent[] = [];
+  const daily = Math.sin((2 * Math.PI * (minuteStart % 86_400_000)) / 86_400_000);
+  for (const user of users.slice(0, Math.min(users.length, 60))) {
+    const timestamp = minuteStart + Math.floor(Math.random() * MINUTE_MS);
+    const latency = 420 + 80 * daily + noise(60) + (spike && user.region === 'eu-west' ? 2_600 : 0);
+    events.push({ id: randomUUID(), metric: 'checkout.latency', value: Math.max(5, latency), timestamp, subjectId: user.subjectId, attributes: { region: user.region, app_version: user.appVersion } });
+    events.push({ id: randomUUID(), metric: 'checkout.requests', value: 1, timestamp, subjectId: user.subjectId, attributes: { region: user.region, host: `web-${user.region}` } });
+    if (Math.random() < 0.02) {
+      events.push({ id: randomUUID(), metric: 'checkout.errors', value: 1, timestamp, subjectId: user.subjectId, attributes: { region: user.region, host: `web-${user.region}`, provider: 'acme-pay' } });
+    }
+    const brokenRelease = minutesFromLive >= PLANTED.brokenReleaseFrom && user.appVersion === '2.4.0';
+    events.push({ id: randomUUID(), metric: 'mobile.sessions', value: 1, timestamp, subjectId: user.subjectId, attributes: { platform: user.platform, app_version: user.appVersion } });
+    if (Math.random() < (brokenRelease ? 0.3 : 0.03)) {
+      events.push({ id: randomUUID(), metric: 'mobile.crashes', value: 1, timestamp, subjectId: user.subjectId, attributes: { platform: user.platform, app_version: user.appVersion, device_id: `dev-${user.subjectId.slice(-4)}` } });
+    }
+    events.push({ id: randomUUID(), metric: 'mobile.app_start', value: Math.max(50, 900 + noise(200) + (brokenRelease ? 700 : 0)), timestamp, subjectId: user.subjectId, attributes: { platform: user.platform, app_version: user.appVersion, region: user.region, device_model: user.platform === 'ios' ? 'iphone-15' : 'pixel-8' } });
+  }
+  return events;
+};
+
+/** Server gauges, sent straight onto Kafka as another producer would. */
+const serverEvents = (minuteStart: number, minutesFromLive: number): DemoEvent[] =>
+  Array.from({ length: HOSTS }, (_, host) => {
+    const shifted = host === 3 && minutesFromLive >= PLANTED.cpuLevelShiftFrom;
+    const events: DemoEvent[] = [
+      { id: randomUUID(), metric: 'server.cpu.utilization', value: Math.min(100, 35 + host * 2 + noise(4) + (shifted ? 40 : 0)), timestamp: minuteStart + 30_000, attributes: { host: `host-${host}`, region: pick(regions, host), service: 'checkout' } },
+      { id: randomUUID(), metric: 'server.memory.used', value: 2_000 + host * 100 + noise(50), timestamp: minuteStart + 30_000, attributes: { host: `host-${host}`, service: 'checkout' } },
+    ];
+    return events;
+  }).flat();
+
+const postEvents = async (apiKey: string, events: DemoEvent[]) => {
+  for (let i = 0; i < events.length; i += 1_000) {
+    const response = await fetch(`${INGEST}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ events: events.slice(i, i + 1_000) }),
+    });
+    if (response.status === 429) {
+      await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1_000));
+      i -= 1_000;
+      continue;
+    }
+    if (response.status !== 202) log('ingest refused a batch', { status: response.status, body: await response.text() });
+  }
+};
+
+/** Servers also report through the unmodified OpenTelemetry SDK, over OTLP/HTTP. */
+const startOtlpReporter = async (apiKey: string) => {
+  const { MeterProvider, PeriodicExportingMetricReader } = await import('@opentelemetry/sdk-metrics');
+  const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
+  const exporter = new OTLPMetricExporter({ url: `${INGEST}/v1/metrics`, headers: { authorization: `Bearer ${apiKey}` } });
+  const provider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 10_000 })] });
+  const meter = provider.getMeter('demo-fleet');
+  const requests = meter.createCounter('api.requests');
+  const duration = meter.createHistogram('api.request.duration', { unit: 'ms' });
+  const timer = setInterval(() => {
+    for (const route of ['/cart', '/checkout', '/search']) {
+      const region = pick(regions, route.length);
+      requests.add(20 + Math.floor(Math.random() * 10), { route, status_class: '2xx', region });
+      for (let i = 0; i < 10; i++) duration.record(80 + Math.random() * 40, { route, status_class: '2xx', region, host: 'api-1' });
+    }
+  }, 5_000);
+  return async () => {
+    clearInterval(timer);
+    await provider.shutdown();
+  };
+};
+
+const main = async () => {
+  await Promise.all([waitFor(`${INGEST}/readyz`), waitFor(`${API}/readyz`)]);
+  const created = await graphql<{ createSource: { apiKey: string; source: { id: string } } }>(
+    'mutation($name: String!) { createSource(name: $name) { apiKey source { id name } } }',
+    { name: `demo-fleet-${Date.now()}` },
+  );
+  const { apiKey, source } = created.createSource;
+  log('demo source created', { sourceId: source.id });
+
+  for (const user of users.filter((u) => u.consented)) {
+    await graphql('mutation($s: String!, $p: [PurposeGrant!]!) { recordConsent(subjectId: $s, purposes: $p) { subjectId } }', {
+      s: user.subjectId,
+      p: [{ purpose: 'performance', granted: true }, { purpose: 'analytics', granted: true }],
+    });
+  }
+  log('consent recorded', { consented: users.filter((u) => u.consented).length, withoutConsent: users.filter((u) => !u.consented).length });
+  // The privacy filter follows consent.v1 live; give it a moment before the first consented events.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+  const kafka = new Kafka({ brokers: BROKERS, clientId: 'demo-fleet', logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const sendToKafka = (events: DemoEvent[]) =>
+    producer.send({ topic: RAW_TOPIC, acks: -1, messages: [{ key: source.id, value: JSON.stringify({ sourceId: source.id, receivedAt: new Date().toISOString(), events }) }] });
+
+  const liveStart = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+  log('backfilling history', { minutes: BACKFILL_MINUTES, planted: PLANTED });
+  for (let minute = -BACKFILL_MINUTES; minute < 0; minute++) {
+    const minuteStart = liveStart + minute * MINUTE_MS;
+    await postEvents(apiKey, userEvents(minuteStart, minute, minute === PLANTED.checkoutSpikeAt));
+    await sendToKafka(serverEvents(minuteStart, minute));
+  }
+  log('backfill done; live traffic from now on (a checkout spike every 4 minutes)');
+
+  const stopOtlp = await startOtlpReporter(apiKey);
+  let stopping = false;
+  process.on('SIGTERM', () => {
+    stopping = true;
+  });
+  process.on('SIGINT', () => {
+    stopping = true;
+  });
+  for (let tick = 0; !stopping; tick++) {
+    const now = Date.now();
+    const minutesFromLive = Math.floor((now - liveStart) / MINUTE_MS);
+    const spike = minutesFromLive > 0 && minutesFromLive % 4 === 0;
+    // A minute's worth of traffic spread over 6 ticks of 10 s.
+    const events = userEvents(now - MINUTE_MS + 1, minutesFromLive, spike).filter((_, i) => i % 6 === tick % 6);
+    await postEvents(apiKey, events.map((e) => ({ ...e, timestamp: now })));
+    if (tick % 6 === 0) await sendToKafka(serverEvents(now - 30_000, minutesFromLive));
+    if (spike && tick % 6 === 0) log('injected a checkout.latency spike in eu-west', { minute: minutesFromLive });
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+  }
+  await stopOtlp();
+  await producer.disconnect();
+};
+
+main().catch((error: unknown) => {
+  log('demo failed', { error: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});
