@@ -49,4 +49,18 @@ export default tseslint.config(
     ignores: ['**/config.ts', 'libs/config/**', '**/*.spec.ts', '**/test/**', '**/bench/**', '**/cli/**', '**/scripts/**'],
     rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through the service config schema (config.ts).' }] },
   },
+  {
+    // The SDK's browser core must run without Node. @nx/enforce-module-boundaries does not see Node
+    // built-ins (they are not npm packages), so they are banned here by name; only the Node entry
+    // (node.ts) and its journal-file queue may use them, and the build bundles them separately.
+    files: ['libs/sdk/src/**/*.ts'],
+    ignores: ['libs/sdk/src/node.ts', 'libs/sdk/src/file-queue-storage.ts', 'libs/sdk/src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{
+        group: ['node:*', 'fs', 'fs/*', 'path', 'zlib', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'stream', 'stream/*', 'util', 'buffer', 'events', 'worker_threads'],
+        message: 'The SDK core runs in browsers: Node modules belong in libs/sdk/src/node.ts.',
+      }] }],
+      'no-restricted-globals': ['error', 'process', 'Buffer', '__dirname', '__filename', 'require'],
+    },
+  },
 );

@@ -1,0 +1,30 @@
+/**
+ * @telemetry/sdk — the client SDK for browsers and other JavaScript runtimes: consent first,
+ * sampled, batched, gzip-compressed, queued durably (IndexedDB) with bounds, retried with
+ * backoff, deferred on metered connections. Node's file queue and zlib live in ./node.
+ * Imports only types from libs/contracts (TypeBox stays out of the bundle) and no Node module.
+ */
+export { createTelemetry, EVICTION_REPORT_METRIC } from './create-telemetry';
+export { createIndexedDbQueueStorage } from './indexeddb-queue-storage';
+export { createMemoryQueueStorage } from './memory-queue-storage';
+export { compressionStreamGzip } from './compress-gzip';
+export { NO_CONSENT_PURPOSE } from './decide-consent';
+export type {
+  CatalogInput,
+  Compress,
+  FetchLike,
+  FlushResult,
+  MetricPolicy,
+  PendingConsent,
+  PersistedClientState,
+  QueuedEvent,
+  QueueStorage,
+  SdkAttributes,
+  StoredQueue,
+  Telemetry,
+  TelemetryOptions,
+  TelemetryStats,
+  TrackOptions,
+  TrackOutcome,
+  WireEvent,
+} from './telemetry-types';
