@@ -6,3 +6,4 @@
 export * from './audit';
 export * from './tokens';
 export * from './catalog';
+export * from './sources';
