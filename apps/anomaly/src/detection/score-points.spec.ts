@@ -1,0 +1,37 @@
+import type { MetricDefinition } from '@telemetry/contracts';
+import { describe, expect, it } from 'vitest';
+import { scorePoints } from './score-points';
+import { SeriesDetectors } from './series-detectors';
+
+const MINUTE_MS = 60_000;
+const definitions: Record<string, MetricDefinition> = {
+  'queue.depth': { name: 'queue.depth', type: 'gauge', description: 'Depth', attributes: [], alert: { above: 50 } },
+  'api.latency': { name: 'api.latency', type: 'gauge', description: 'Latency', attributes: [] },
+};
+const context = { stream: 'rollup' as const, partition: 0, threshold: 0.6, definitionOf: (metric: string) => definitions[metric] };
+const series = (metric: string, values: number[]) => values.map((value, index) => ({ metric, series: '', atMs: (index + 1) * MINUTE_MS, value }));
+
+describe('scorePoints', () => {
+  it('applies static rules from the first point, while the detector is still warming up', () => {
+    const outcome = scorePoints(new SeriesDetectors(), series('queue.depth', [10, 75, 12]), context);
+    expect(outcome.scored).toBe(3);
+    expect(outcome.findings).toEqual([
+      { point: { metric: 'queue.depth', series: '', atMs: 2 * MINUTE_MS, value: 75 }, expected: 50, score: 1, detector: 'static', severity: 'critical' },
+    ]);
+  });
+
+  it('reports a spike after warm-up, and nothing on the clean stretch before it', () => {
+    const values = Array.from({ length: 400 }, (_, index) => 100 + ((index * 7919) % 11) - 5);
+    values.push(5_000);
+    const outcome = scorePoints(new SeriesDetectors({ warmupPoints: 50 }), series('api.latency', values), context);
+    expect(outcome.findings.map((finding) => finding.point.value)).toEqual([5_000]);
+    expect(outcome.findings[0]).toMatchObject({ detector: expect.not.stringMatching(/^(static|warmup)$/), severity: expect.stringMatching(/^(warning|critical)$/) });
+  });
+
+  it('counts points it already learned as replays and scores nothing for them', () => {
+    const detectors = new SeriesDetectors();
+    scorePoints(detectors, series('queue.depth', [10, 75, 12]), context);
+    const again = scorePoints(detectors, series('queue.depth', [10, 75, 12]), context);
+    expect(again).toEqual({ findings: [], scored: 0, replays: 3 });
+  });
+});
