@@ -9,3 +9,4 @@ export * from './detect-timescale';
 export * from './entities';
 export { MIGRATIONS } from './migrations';
 export * from './postgres-readiness-check';
+export * from './patterns';

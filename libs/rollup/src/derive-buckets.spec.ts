@@ -1,6 +1,6 @@
 import { parseFormula } from '@telemetry/formula';
 import { describe, expect, it } from 'vitest';
-import { deriveBuckets, planDerivation, type DerivedMetric } from './derive-buckets';
+import { deriveBuckets, needsSketches, planDerivation, type DerivedMetric } from './derive-buckets';
 import { aggregatePoints, type RollupPoint } from './rollup-bucket';
 import { seriesIdentity } from './series-attributes';
 
@@ -40,6 +40,15 @@ describe('deriveBuckets', () => {
     expect(plan.measuredInputs.sort()).toEqual(['err', 'req']);
     const values = deriveBuckets(plan.order, buckets, 60);
     expect(values.map((v) => [v.metric, v.value])).toEqual([['ratio', 0.1], ['pct', 10]]);
+  });
+
+  it('recomputes a derived metric that a recomputed one reads, and knows when sketches are needed', () => {
+    const metrics = [derived('pct', 'ratio * 100 + count(other)'), derived('ratio', 'count(err) / count(req)'), derived('tail', 'p99(req)')];
+    const plan = planDerivation(metrics, new Set(['other']));
+    expect(plan.order.map((m) => m.name)).toEqual(['ratio', 'pct']);
+    expect(plan.measuredInputs.sort()).toEqual(['err', 'other', 'req']);
+    expect(needsSketches(plan.order)).toBe(false);
+    expect(needsSketches(planDerivation(metrics, new Set(['req'])).order)).toBe(true);
   });
 
   it('plans nothing when no input was touched', () => {

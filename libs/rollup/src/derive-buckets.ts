@@ -1,5 +1,5 @@
 import type { Attributes } from '@telemetry/contracts';
-import { evaluate, orderFormulas, type Formula, type FormulaInput, type FormulaInputs } from '@telemetry/formula';
+import { evaluate, orderFormulas, type Formula, type FormulaInput, type FormulaInputs, type FormulaNode } from '@telemetry/formula';
 import { emptyBucket, mergeInto, type RollupBucket } from './rollup-bucket';
 import { sketchQuantiles } from './quantile-sketch';
 import { seriesIdentity } from './series-attributes';
@@ -39,6 +39,17 @@ export const planDerivation = (
       if (metric.formula.references.some((name) => touched.has(name) || affected.has(name))) {
         affected.add(metric.name);
         grew = true;
+      }
+    }
+  }
+  // A recomputed derived metric needs the current values of the derived metrics it reads, even
+  // when their own inputs did not change: recompute those too (it is idempotent).
+  const pending = [...affected];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    for (const read of byName.get(name)?.formula.bareReferences ?? []) {
+      if (byName.has(read) && !affected.has(read)) {
+        affected.add(read);
+        pending.push(read);
       }
     }
   }
@@ -129,3 +140,22 @@ export const deriveBuckets = (
   }
   return results;
 };
+
+const readsQuantiles = (node: FormulaNode): boolean => {
+  switch (node.kind) {
+    case 'aggregate':
+      return node.fn === 'p50' || node.fn === 'p95' || node.fn === 'p99';
+    case 'binary':
+      return readsQuantiles(node.left) || readsQuantiles(node.right);
+    case 'negate':
+      return readsQuantiles(node.operand);
+    case 'call':
+      return node.args.some(readsQuantiles);
+    case 'number':
+    case 'metric':
+      return false;
+  }
+};
+
+/** Whether any of these formulas reads p50/p95/p99: only then are the inputs' sketches worth decoding. */
+export const needsSketches = (metrics: readonly DerivedMetric[]): boolean => metrics.some((metric) => readsQuantiles(metric.formula.ast));

@@ -1,0 +1,258 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { createEventValidator, type MetricDefinition } from '@telemetry/contracts';
+import {
+  BatchProducer,
+  deadLetterMessage,
+  ensureTopics,
+  topicSpecs,
+  startBatchConsumer,
+  startCatalogClient,
+  type CatalogClient,
+  type ConsumedMessage,
+  type RunningConsumer,
+  type TopicNames,
+} from '@telemetry/kafka';
+import { isBucketClosed, MINUTE_SECONDS, bucketStartMs, type DerivedMetric } from '@telemetry/rollup';
+import { LOGGER, type Logger } from '@telemetry/service-runtime';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { ProcessorConfig } from './config';
+import { ReferenceDataCache } from './enrichment/reference-data.cache';
+import { HourlyRollupJob } from './hourly/hourly-rollup.job';
+import { MiningJob } from './mining/mining.job';
+import { consumerLag } from './monitoring/consumer-lag';
+import type { ProcessorMetrics } from './monitoring/processor-metrics';
+import { PeriodicJob } from './periodic-job';
+import { RollupPublisher } from './publishing/rollup-publisher';
+import { RetentionJob } from './retention/retention.job';
+import { storeBatch } from './storage/batch-store';
+import { decodeBatch, type DecodeContext } from './storage/decode-batch';
+import { derivedMetricsOf } from './storage/derived-metrics.view';
+
+const CATALOG_START_ATTEMPTS = 10;
+const CATALOG_RETRY_DELAY_MS = 500;
+
+export const PROCESSOR_CONFIG = Symbol('PROCESSOR_CONFIG');
+export const PROCESSOR_POOL = Symbol('PROCESSOR_POOL');
+export const PROCESSOR_KAFKA = Symbol('PROCESSOR_KAFKA');
+export const PROCESSOR_TOPICS = Symbol('PROCESSOR_TOPICS');
+export const PROCESSOR_METRICS = Symbol('PROCESSOR_METRICS');
+export const REFERENCE_DATA = Symbol('REFERENCE_DATA');
+
+/**
+ * The processor's wiring: telemetry.clean.v1 → decode (libs/rollup enrichment and series) →
+ * one transaction per batch (data_points + rollups_1m + derived) → offsets committed; dead letters
+ * to telemetry.dlq.v1; periodic jobs publish closed buckets, derive hours, mine patterns and
+ * apply retention. No aggregation logic lives here.
+ */
+@Injectable()
+export class ProcessorService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private catalog: CatalogClient | undefined;
+  private producer: BatchProducer | undefined;
+  private consumer: RunningConsumer | undefined;
+  private admin: Admin | undefined;
+  private publisher: RollupPublisher | undefined;
+  private derived: DerivedMetric[] = [];
+  private readonly jobs: PeriodicJob[] = [];
+  private readonly validate = createEventValidator();
+
+  constructor(
+    @Inject(PROCESSOR_CONFIG) private readonly config: ProcessorConfig,
+    @Inject(PROCESSOR_POOL) private readonly pool: Pool,
+    @Inject(PROCESSOR_KAFKA) private readonly kafka: Kafka,
+    @Inject(PROCESSOR_TOPICS) private readonly topics: TopicNames,
+    @Inject(PROCESSOR_METRICS) private readonly metrics: ProcessorMetrics,
+    @Inject(REFERENCE_DATA) private readonly referenceData: ReferenceDataCache,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureTopics(this.kafka, topicSpecs(this.config.KAFKA_TOPIC_SUFFIX), this.config.KAFKA_TOPIC_PARTITIONS);
+    const catalog = await this.startCatalog();
+    this.catalog = catalog;
+    await catalog.caughtUp;
+    this.refreshDerived();
+    catalog.onChange(() => this.refreshDerived());
+    await this.referenceData.refresh();
+
+    const retention = new RetentionJob(this.pool, this.config.RAW_RETENTION_DEFAULT_DAYS);
+    // Partitions for today and the days ahead must exist before the first insert lands.
+    await this.runRetention(retention);
+
+    this.producer = await BatchProducer.connect(this.kafka);
+    this.publisher = new RollupPublisher(
+      this.pool,
+      this.producer,
+      this.topics.rollup,
+      this.config.ROLLUP_ALLOWED_LATENESS_MS,
+      this.config.ROLLUP_PUBLISH_PAGE_SIZE,
+    );
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+
+    const hourly = new HourlyRollupJob(this.pool);
+    const publisher = this.publisher;
+    const admin = this.admin;
+    const failed = (job: string) => this.metrics.jobFailures.inc({ job });
+    this.jobs.push(
+      new PeriodicJob('publish', this.config.ROLLUP_PUBLISH_INTERVAL_MS, async () => {
+        const published = await publisher.publishDue();
+        this.metrics.rollupsPublished.inc(published);
+      }, this.logger, failed),
+      new PeriodicJob('hourly', this.config.ROLLUP_HOURLY_INTERVAL_MS, async () => {
+        await hourly.run(this.derived);
+      }, this.logger, failed),
+      new PeriodicJob('reference-data', this.config.REFDATA_REFRESH_MS, () => this.referenceData.refresh(), this.logger, failed),
+      new PeriodicJob('retention', this.config.RETENTION_INTERVAL_MS, () => this.runRetention(retention), this.logger, failed),
+      new PeriodicJob('lag', this.config.LAG_INTERVAL_MS, async () => {
+        const lag = await consumerLag(admin, this.config.PROCESSOR_GROUP_ID, this.topics.clean);
+        for (const [partition, messages] of lag) this.metrics.consumerLag.set({ partition: String(partition) }, messages);
+      }, this.logger, failed),
+    );
+    if (this.config.MINING_INTERVAL_MS > 0) {
+      const mining = new MiningJob(this.pool, this.config.MINING_WINDOW_MS, this.config.MINING_INTERVAL_MS, this.config.MINING_KEEP_DAYS);
+      this.jobs.push(
+        new PeriodicJob('mining', this.config.MINING_INTERVAL_MS, async () => {
+          const result = await mining.run();
+          this.logger.info({ job: 'mining', ...result }, 'patterns mined');
+        }, this.logger, failed),
+      );
+    }
+    for (const job of this.jobs) job.start();
+
+    this.consumer = await startBatchConsumer({
+      kafka: this.kafka,
+      groupId: this.config.PROCESSOR_GROUP_ID,
+      topics: [this.topics.clean],
+      partitionsConsumedConcurrently: this.config.PROCESSOR_PARTITIONS_CONCURRENTLY,
+      maxBytesPerPartition: this.config.PROCESSOR_MAX_BYTES_PER_PARTITION,
+      handleBatch: (messages) => this.handleBatch(messages),
+    });
+    this.logger.info({ topic: this.topics.clean, derivedMetrics: this.derived.length, referenceRecords: this.referenceData.size }, 'processor consuming');
+  }
+
+  /**
+   * Right after topics are created the broker may not have elected their leaders yet
+   * ("not the leader for that topic-partition"): retry a few times before giving up.
+   */
+  private async startCatalog(): Promise<CatalogClient> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await startCatalogClient(this.kafka, this.topics.catalog, 'processor');
+      } catch (error) {
+        if (attempt >= CATALOG_START_ATTEMPTS) throw error;
+        this.logger.warn({ err: error, attempt }, 'catalog not readable yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, CATALOG_RETRY_DELAY_MS));
+      }
+    }
+  }
+
+  /** Resolves when this instance has joined the consumer group (tests wait for it). */
+  get joined(): Promise<void> {
+    return this.consumer?.joined ?? Promise.resolve();
+  }
+
+  /** Runs the periodic jobs once now, in order; tests use it instead of waiting for timers. */
+  async runJobsNow(names: readonly string[]): Promise<void> {
+    for (const name of names) await this.jobs.find((job) => job.name === name)?.runOnce();
+  }
+
+  private async runRetention(retention: RetentionJob): Promise<void> {
+    const result = await retention.run(this.catalog?.all() ?? []);
+    this.logger.info({ job: 'retention', ...result }, 'retention applied');
+  }
+
+  private refreshDerived(): void {
+    const definitions: MetricDefinition[] = this.catalog?.all() ?? [];
+    this.derived = derivedMetricsOf(definitions, ({ metric, error }) =>
+      this.logger.warn({ metric, err: error }, 'derived metric skipped: its formula does not parse'),
+    );
+  }
+
+  private decodeContext(): DecodeContext {
+    const catalog = this.catalog;
+    return {
+      validate: this.validate,
+      joins: this.referenceData.joins,
+      lookup: this.referenceData.lookup,
+      enrichmentKeys: this.referenceData.enrichmentKeys,
+      declaredAttributes: (metric) => catalog?.get(metric)?.attributes,
+    };
+  }
+
+  private async handleBatch(messages: ConsumedMessage[]): Promise<void> {
+    const startedMs = Date.now();
+    const decoded = decodeBatch(
+      messages.map((message) => message.value),
+      this.decodeContext(),
+    );
+    const publisher = this.publisher;
+    // Late = its bucket was already closed by the watermark before this batch arrived.
+    const watermarkMs = publisher?.watermarkMs(startedMs) ?? 0;
+    let late = 0;
+    let maxEventTimeMs = 0;
+    for (const point of decoded.points) {
+      if (isBucketClosed(bucketStartMs(point.timeMs, MINUTE_SECONDS), MINUTE_SECONDS, watermarkMs)) late += 1;
+      if (point.timeMs > maxEventTimeMs) maxEventTimeMs = point.timeMs;
+    }
+
+    const result = await storeBatch(this.pool, decoded.points, this.derived);
+
+    if (decoded.rejected.length > 0 && this.producer) {
+      await this.producer.send([
+        {
+          topic: this.topics.dlq,
+          messages: decoded.rejected.map((rejected) => deadLetterMessage(rejected.sourceId, rejected.event, rejected.reason, 'processor')),
+        },
+      ]);
+    }
+    // Only events up to a sane horizon move the watermark: one event stamped next year must not
+    // close every bucket in between.
+    if (maxEventTimeMs > 0) publisher?.noteEventTime(Math.min(maxEventTimeMs, Date.now() + MINUTE_SECONDS * 1_000));
+
+    const rejectsByReason: Record<string, number> = {};
+    for (const rejected of decoded.rejected) {
+      const reason = rejected.reason.split(':')[0] ?? rejected.reason;
+      rejectsByReason[reason] = (rejectsByReason[reason] ?? 0) + 1;
+      this.metrics.deadLetters.inc({ reason });
+    }
+    const durationMs = Date.now() - startedMs;
+    this.metrics.rowsWritten.inc(result.inserted.length);
+    this.metrics.dedupeHits.inc(result.duplicates);
+    this.metrics.lateEvents.inc(late);
+    this.metrics.rollupsWritten.inc({ kind: 'measured' }, result.bucketsMerged);
+    this.metrics.rollupsWritten.inc({ kind: 'derived' }, result.derivedChanged);
+    this.metrics.batchDuration.observe(durationMs / 1_000);
+    this.metrics.batchEvents.observe(decoded.points.length);
+    const first = messages[0];
+    const last = messages[messages.length - 1];
+    this.logger.info(
+      {
+        topic: first?.topic,
+        partition: first?.partition,
+        firstOffset: first?.offset,
+        lastOffset: last?.offset,
+        size: messages.length,
+        events: decoded.points.length,
+        okCount: result.inserted.length,
+        duplicates: result.duplicates,
+        late,
+        buckets: result.bucketsMerged,
+        derived: result.derivedChanged,
+        rejectsByReason,
+        durationMs,
+      },
+      'batch stored',
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Finish and commit the batch in hand first; then the jobs; then the connections.
+    await this.consumer?.stop();
+    await Promise.all(this.jobs.map((job) => job.stop()));
+    await this.admin?.disconnect();
+    await this.producer?.disconnect();
+    await this.catalog?.stop();
+    await this.pool.end();
+  }
+}

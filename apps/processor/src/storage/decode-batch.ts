@@ -1,0 +1,117 @@
+import { Value } from '@sinclair/typebox/value';
+import {
+  EventEnvelopeSchema,
+  ok,
+  parseTimestampMs,
+  pipeline,
+  reject,
+  type Attributes,
+  type EventValidator,
+  type Step,
+  type TelemetryEvent,
+} from '@telemetry/contracts';
+import { enrichAttributes, seriesIdentity, type ReferenceJoin, type ReferenceLookup } from '@telemetry/rollup';
+
+/** One event as it is stored: a data_points row plus its series for the rollup. */
+export interface StoredPoint {
+  eventId: string;
+  timeMs: number;
+  metric: string;
+  value: number;
+  subject: string | null;
+  sourceId: string;
+  /** The event's attributes with the reference data joined on. */
+  attributes: Attributes;
+  receivedAtMs: number;
+  series: string;
+  seriesAttributes: Attributes;
+}
+
+export interface DecodeContext {
+  validate: EventValidator;
+  joins: readonly ReferenceJoin[];
+  lookup: ReferenceLookup;
+  /** Attribute names the reference data can add: they take part in every series. */
+  enrichmentKeys: readonly string[];
+  /** The metric's declared attributes, or undefined when the catalog does not know it (yet). */
+  declaredAttributes: (metric: string) => readonly string[] | undefined;
+}
+
+interface EnvelopeEvent {
+  sourceId: string;
+  receivedAtMs: number;
+  input: unknown;
+}
+
+export interface Rejected {
+  sourceId: string;
+  event: unknown;
+  reason: string;
+}
+
+export interface DecodedBatch {
+  points: StoredPoint[];
+  rejected: Rejected[];
+}
+
+const validateStep: Step<EnvelopeEvent, { envelope: EnvelopeEvent; event: TelemetryEvent }, DecodeContext> = (envelope, context) => {
+  const result = context.validate(envelope.input);
+  return result.ok ? ok({ envelope, event: result.event }) : reject('invalid_event', result.reason);
+};
+
+const toPointStep: Step<{ envelope: EnvelopeEvent; event: TelemetryEvent }, StoredPoint, DecodeContext> = ({ envelope, event }, context) => {
+  // The validator already refused unparseable timestamps; this keeps the type honest.
+  const timeMs = parseTimestampMs(event.timestamp);
+  if (timeMs === null) return reject('invalid_event', 'timestamp: must be ISO-8601 or epoch milliseconds');
+  const attributes = enrichAttributes(event.attributes ?? {}, context.joins, context.lookup);
+  const identity = seriesIdentity(attributes, context.declaredAttributes(event.metric), context.enrichmentKeys);
+  return ok({
+    eventId: event.id,
+    timeMs,
+    metric: event.metric,
+    value: event.value,
+    subject: event.subjectId ?? null,
+    sourceId: envelope.sourceId,
+    attributes,
+    receivedAtMs: envelope.receivedAtMs,
+    series: identity.series,
+    seriesAttributes: identity.attributes,
+  });
+};
+
+const storePipeline = pipeline(validateStep, toPointStep);
+
+/**
+ * Turns consumed telemetry.clean.v1 messages into points to store. A message that is not an
+ * envelope, or an event that fails validation, becomes a rejection with a reason (dead-lettered),
+ * never an exception: one bad record must not stall its partition.
+ */
+export const decodeBatch = (values: ReadonlyArray<Buffer | null>, context: DecodeContext): DecodedBatch => {
+  const points: StoredPoint[] = [];
+  const rejected: Rejected[] = [];
+  for (const value of values) {
+    if (value === null) continue;
+    let envelope: unknown;
+    try {
+      envelope = JSON.parse(value.toString('utf8'));
+    } catch (error) {
+      rejected.push({ sourceId: 'unknown', event: null, reason: `malformed_envelope: ${error instanceof Error ? error.message : String(error)}` });
+      continue;
+    }
+    if (!Value.Check(EventEnvelopeSchema, envelope)) {
+      rejected.push({ sourceId: 'unknown', event: null, reason: 'malformed_envelope: not {sourceId, receivedAt, events[]}' });
+      continue;
+    }
+    const receivedAtMs = Date.parse(envelope.receivedAt);
+    if (!Number.isFinite(receivedAtMs)) {
+      rejected.push({ sourceId: envelope.sourceId, event: null, reason: 'malformed_envelope: receivedAt is not a timestamp' });
+      continue;
+    }
+    for (const input of envelope.events) {
+      const result = storePipeline({ sourceId: envelope.sourceId, receivedAtMs, input }, context);
+      if (result.kind === 'ok') points.push(result.value);
+      else rejected.push({ sourceId: envelope.sourceId, event: input, reason: result.detail ? `${result.reason}: ${result.detail}` : result.reason });
+    }
+  }
+  return { points, rejected };
+};
