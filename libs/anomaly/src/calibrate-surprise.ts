@@ -29,15 +29,27 @@ function binOf(decades: number): number {
 /** Calibrated decades for this surprise, then records it. historyAlpha: decay per point (1/effective history). */
 export function calibrateSurprise(state: SurpriseCalibrationState, decades: number, historyAlpha: number): number {
   const bin = binOf(decades);
+  // Most surprises are small, so sum the short side: the bins below, subtracted from the total.
   let tail = 0;
-  for (let b = bin; b < BIN_COUNT; b += 1) tail += state.bins[b] as number;
+  if (bin < BIN_COUNT / 2) {
+    let below = 0;
+    for (let b = 0; b < bin; b += 1) below += state.bins[b] as number;
+    tail = Math.max(0, state.total - below);
+    if (tail <= state.total * 1e-12) tail = 0;
+  } else {
+    for (let b = bin; b < BIN_COUNT; b += 1) tail += state.bins[b] as number;
+  }
   let calibrated: number;
   if (state.total <= 0) {
     calibrated = 0;
   } else if (tail > 0) {
     calibrated = Math.log10(state.total / tail);
   } else {
-    calibrated = Math.log10(state.total / state.weight) + Math.max(0, decades - state.maxSeen);
+    // The excess over the largest surprise seen only counts as far as that history is long enough
+    // to mean something: a fresh calibration has seen almost nothing, so nothing is a record yet.
+    const effectivePoints = state.total / state.weight;
+    const trust = Math.min(1, effectivePoints * historyAlpha);
+    calibrated = Math.log10(effectivePoints) + trust * Math.max(0, decades - state.maxSeen);
   }
   state.weight /= 1 - historyAlpha;
   state.bins[bin] = (state.bins[bin] as number) + state.weight;

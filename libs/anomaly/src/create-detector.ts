@@ -3,20 +3,18 @@ import { createSampleIntervalState, estimateSampleInterval } from './estimate-sa
 import type { SampleIntervalState } from './estimate-sample-interval';
 import { resolveDetectorConfig } from './resolve-detector-config';
 import type { DetectorConfig } from './resolve-detector-config';
-import { createBurstState, scoreBurst } from './score-burst';
-import type { BurstState } from './score-burst';
 import { createLevelShiftState, scoreLevelShift } from './score-level-shift';
 import type { LevelShiftState } from './score-level-shift';
 import { createSpikeState, scoreSpike } from './score-spike';
 import type { SpikeState } from './score-spike';
+import { createVolatilityState, scoreVolatility } from './score-volatility';
+import type { VolatilityState } from './score-volatility';
 import { calibrateSurprise, createSurpriseCalibration } from './calibrate-surprise';
 import type { SurpriseCalibrationState } from './calibrate-surprise';
 import { createSuppressionState, suppressRepeatedAlarms } from './suppress-repeated-alarms';
 import type { SuppressionState } from './suppress-repeated-alarms';
 import {
   createSeasonalBaseline,
-  expectedSlowSpread,
-  expectedSlowValue,
   expectedSpread,
   expectedValue,
   seedSeasonalBaseline,
@@ -27,7 +25,7 @@ import type { SeasonalBaselineState } from './track-seasonal-baseline';
 
 export const DETECTOR_STATE_VERSION = 1;
 
-export type DetectorPart = 'spike' | 'burst' | 'level-shift';
+export type DetectorPart = 'spike' | 'volatility' | 'level-shift';
 export type DetectorName = DetectorPart | 'warmup';
 
 export interface PointScore {
@@ -59,7 +57,7 @@ export interface DetectorStateJson {
   periodSearch: PeriodSearchState;
   baseline: SeasonalBaselineState;
   spike: SpikeState;
-  burst: BurstState;
+  volatility: VolatilityState;
   levelShift: LevelShiftState;
   /** Each part's surprise history, for calibrating it against this series. */
   calibration: Record<DetectorPart, SurpriseCalibrationState>;
@@ -73,6 +71,10 @@ export interface Detector {
   state(): DetectorStateJson;
 }
 
+function createCalibrations(): Record<DetectorPart, SurpriseCalibrationState> {
+  return { spike: createSurpriseCalibration(), volatility: createSurpriseCalibration(), 'level-shift': createSurpriseCalibration() };
+}
+
 export function createDetectorState(config: DetectorConfig): DetectorStateJson {
   return {
     version: DETECTOR_STATE_VERSION,
@@ -83,9 +85,9 @@ export function createDetectorState(config: DetectorConfig): DetectorStateJson {
     periodSearch: { status: config.periodMs === 'none' ? 'done' : 'searching', timestampsMs: [], values: [], tested: [] },
     baseline: createSeasonalBaseline(),
     spike: createSpikeState(),
-    burst: createBurstState(),
+    volatility: createVolatilityState(),
     levelShift: createLevelShiftState(),
-    calibration: { spike: createSurpriseCalibration(), burst: createSurpriseCalibration(), 'level-shift': createSurpriseCalibration() },
+    calibration: createCalibrations(),
     suppression: createSuppressionState(),
   };
 }
@@ -138,9 +140,16 @@ function searchPeriod(s: DetectorStateJson, timestampMs: number, value: number):
 function adoptPeriod(s: DetectorStateJson, periodMs: number, intervalMs: number): void {
   const search = s.periodSearch;
   seedSeasonalBaseline(s.baseline, periodMs, intervalMs, s.config.maxPhases, search.timestampsMs, search.values);
+  // The residuals mean something else from now on: what the parts learned about the old ones
+  // (an unmodelled cycle looks like huge surprises) would mute them for a whole history.
+  s.spike = createSpikeState();
+  s.volatility = createVolatilityState();
+  s.levelShift = createLevelShiftState();
+  s.calibration = createCalibrations();
 }
 
-const WARMUP_PARTS: Record<DetectorPart, number> = Object.freeze({ spike: 0, burst: 0, 'level-shift': 0 });
+const MIN_BASELINE_POINTS = 50;
+const WARMUP_PARTS: Record<DetectorPart, number> = Object.freeze({ spike: 0, volatility: 0, 'level-shift': 0 });
 
 export function scorePoint(s: DetectorStateJson, timestampMs: number, value: number): PointScore {
   if (!Number.isFinite(timestampMs)) throw new RangeError(`timestamp must be finite epoch milliseconds, got ${timestampMs}`);
@@ -155,16 +164,16 @@ export function scorePoint(s: DetectorStateJson, timestampMs: number, value: num
   const baseline = s.baseline;
   const expected = baseline.count > 0 ? expectedValue(baseline, timestampMs) : null;
   let result: PointScore;
-  if (expected === null) {
+  // Until the baseline has seen a few dozen points its spread is a guess, and the huge "surprises"
+  // it would produce would stay in the parts' calibration for a whole history.
+  if (expected === null || baseline.count < MIN_BASELINE_POINTS) {
     result = { score: 0, expected, detector: 'warmup', parts: { ...WARMUP_PARTS } };
   } else {
     const spread = expectedSpread(baseline, timestampMs);
     const residual = value - expected;
     const u = residual / spread;
     const spike = scoreSpike(s.spike, u, config.calibrationAlpha);
-    const slowResidual = value - expectedSlowValue(baseline, timestampMs);
-    const slowU = slowResidual / expectedSlowSpread(baseline);
-    const burst = scoreBurst(s.burst, slowU, config.burstAlpha, config.calibrationAlpha);
+    const volatility = scoreVolatility(s.volatility, u, config.volatilityAlpha, config.calibrationAlpha);
     const shift = scoreLevelShift(s.levelShift, u, residual, config.cusumDriftSpreads, config.cusumRelevelAt);
     if (shift.confirmedShift !== 0) shiftBaselineLevel(baseline, shift.confirmedShift);
     const full = config.decadesAtFullScore;
@@ -172,11 +181,11 @@ export function scorePoint(s: DetectorStateJson, timestampMs: number, value: num
     const weights = config.partWeights;
     const parts: Record<DetectorPart, number> = {
       spike: Math.min(1, (weights.spike * calibrateSurprise(s.calibration.spike, spike, historyAlpha)) / full),
-      burst: Math.min(1, (weights.burst * calibrateSurprise(s.calibration.burst, burst, historyAlpha)) / full),
+      volatility: Math.min(1, (weights.volatility * calibrateSurprise(s.calibration.volatility, volatility, historyAlpha)) / full),
       'level-shift': Math.min(1, (weights['level-shift'] * calibrateSurprise(s.calibration['level-shift'], shift.decades, historyAlpha)) / full),
     };
     let detector: DetectorPart = 'spike';
-    if (parts.burst > parts[detector]) detector = 'burst';
+    if (parts.volatility > parts[detector]) detector = 'volatility';
     if (parts['level-shift'] > parts[detector]) detector = 'level-shift';
     const combined = parts[detector];
     if (s.points <= config.warmupPoints) {

@@ -1,6 +1,6 @@
 /**
  * libs/anomaly — streaming anomaly detection for one series at a time: a seasonal robust baseline
- * (period found in the data or configured), spike, burst and level-shift (CUSUM) detectors, combined
+ * (period found in the data or configured), spike, volatility (anomaly likelihood) and level-shift (CUSUM) detectors, combined
  * into one calibrated score in [0, 1] with alarm suppression; state as plain JSON for checkpoints.
  * Pure: imports only @telemetry/contracts; never Nest, kafkajs, pg, TypeORM or node:fs.
  */

@@ -30,22 +30,21 @@ export interface DetectorConfig {
   levelAlpha: number;
   /** Weight of each point in the residual spread. */
   spreadAlpha: number;
-  /** The same for the slow, long-run baseline that bursts and level shifts are measured against. */
-  slowLevelAlpha: number;
-  slowSpreadAlpha: number;
+  /** Weight of each point in the long-run spread, which floors the spread when a series goes still. */
+  longSpreadAlpha: number;
   /** Residuals are clipped to this many spreads when updating level and spread (Huber). */
   huberClipSpreads: number;
   /** Weight of each point in the long-run calibration of every statistic. */
   calibrationAlpha: number;
-  /** Weight of each point in the short-window mean of standardised residuals. */
-  burstAlpha: number;
+  /** Weight of each point in the short-window mean of residual sizes (volatility). */
+  volatilityAlpha: number;
   /** CUSUM drift (in spreads) and the sum at which the level is re-anchored to the shifted data. */
   cusumDriftSpreads: number;
   cusumRelevelAt: number;
   /** Effective history (points) against which each part's surprise is judged rare. */
   rarityHistoryPoints: number;
   /** Weight of each part's calibrated surprise in the combined score (0 disables a part). */
-  partWeights: { spike: number; burst: number; 'level-shift': number };
+  partWeights: { spike: number; volatility: number; 'level-shift': number };
   /** Surprise, in decades of tail probability, that maps to score 1. */
   decadesAtFullScore: number;
   /** After an alarm only a score higher by this margin alarms again; the bar decays with this half-life. */
@@ -68,15 +67,14 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   seasonalAlpha: 0.25,
   levelAlpha: 0.1,
   spreadAlpha: 0.01,
-  slowLevelAlpha: 0.005,
-  slowSpreadAlpha: 0.002,
+  longSpreadAlpha: 0.002,
   huberClipSpreads: 3,
   calibrationAlpha: 0.001,
-  burstAlpha: 0.1,
+  volatilityAlpha: 0.1,
   cusumDriftSpreads: 0.5,
   cusumRelevelAt: 30,
   rarityHistoryPoints: 1500,
-  partWeights: { spike: 1, burst: 0.5, 'level-shift': 1 },
+  partWeights: { spike: 1, volatility: 1, 'level-shift': 1 },
   decadesAtFullScore: 8,
   realarmMargin: 0.1,
   suppressionHalfLifePoints: 1000,
@@ -91,8 +89,8 @@ export function resolveDetectorConfig(overrides: Partial<DetectorConfig> = {}): 
   };
   config.partWeights = { ...DEFAULT_DETECTOR_CONFIG.partWeights, ...overrides.partWeights };
   const positive: (keyof DetectorConfig)[] = [
-    'intervalSamples', 'periodSearchMaxPoints', 'maxPhases', 'seasonalAlpha', 'levelAlpha', 'spreadAlpha', 'slowLevelAlpha', 'slowSpreadAlpha',
-    'huberClipSpreads', 'calibrationAlpha', 'burstAlpha', 'cusumRelevelAt', 'rarityHistoryPoints', 'decadesAtFullScore', 'suppressionHalfLifePoints',
+    'intervalSamples', 'periodSearchMaxPoints', 'maxPhases', 'seasonalAlpha', 'levelAlpha', 'spreadAlpha', 'longSpreadAlpha',
+    'huberClipSpreads', 'calibrationAlpha', 'volatilityAlpha', 'cusumRelevelAt', 'rarityHistoryPoints', 'decadesAtFullScore', 'suppressionHalfLifePoints',
   ];
   for (const key of positive) {
     const value = config[key];

@@ -6,7 +6,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const REQUIRED_SECTIONS = ['interval', 'periodSearch', 'baseline', 'spike', 'burst', 'levelShift', 'calibration', 'suppression'] as const;
+const REQUIRED_SECTIONS = ['interval', 'periodSearch', 'baseline', 'spike', 'volatility', 'levelShift', 'calibration', 'suppression'] as const;
 
 /**
  * Resumes a detector from DetectorStateJson (e.g. a detector_state row). The JSON is checked for

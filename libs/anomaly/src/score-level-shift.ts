@@ -37,7 +37,9 @@ export function scoreLevelShift(
   state.upper = Math.max(0, state.upper + u - driftSpreads);
   state.lower = Math.max(0, state.lower - u - driftSpreads);
   state.points += 1;
-  state.meanResidual += Math.max(1 / state.points, 1 / SHIFT_ESTIMATE_POINTS) * (residual - state.meanResidual);
+  // The shift estimate uses the clipped residual, so one wild point inside the run cannot move the level by itself.
+  const clippedResidual = standardisedResidual === 0 ? 0 : (residual * u) / standardisedResidual;
+  state.meanResidual += Math.max(1 / state.points, 1 / SHIFT_ESTIMATE_POINTS) * (clippedResidual - state.meanResidual);
   if (state.upper === 0 && state.lower === 0) {
     state.points = 0;
     state.meanResidual = 0;

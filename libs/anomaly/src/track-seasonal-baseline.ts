@@ -12,9 +12,8 @@ export interface SeasonalBaselineState {
   phaseCounts: number[];
   level: number;
   absDev: number;
-  /** The same, slow: the long-run normal that persistent deviations (bursts, shifts) are measured against. */
-  slowLevel: number;
-  slowAbsDev: number;
+  /** Long-run absolute deviation: floors the spread once a series goes still (idle sensor, zeros). */
+  longAbsDev: number;
   count: number;
 }
 
@@ -22,15 +21,15 @@ export interface BaselineRates {
   seasonalAlpha: number;
   levelAlpha: number;
   spreadAlpha: number;
-  slowLevelAlpha: number;
-  slowSpreadAlpha: number;
+  longSpreadAlpha: number;
   huberClipSpreads: number;
 }
 
 const GAUSSIAN_SIGMA_PER_ABS_DEV = 1.2533;
+const SPREAD_FLOOR_OF_LONG = 0.1;
 
 export function createSeasonalBaseline(): SeasonalBaselineState {
-  return { periodMs: null, bucketMs: 0, phaseLevels: [], phaseAbsDevs: [], phaseCounts: [], level: 0, absDev: 0, slowLevel: 0, slowAbsDev: 0, count: 0 };
+  return { periodMs: null, bucketMs: 0, phaseLevels: [], phaseAbsDevs: [], phaseCounts: [], level: 0, absDev: 0, longAbsDev: 0, count: 0 };
 }
 
 function phaseOf(state: SeasonalBaselineState, timestampMs: number): number {
@@ -44,14 +43,6 @@ export function expectedValue(state: SeasonalBaselineState, timestampMs: number)
   return phase < 0 ? state.level : state.level + (state.phaseLevels[phase] as number);
 }
 
-export function expectedSlowValue(state: SeasonalBaselineState, timestampMs: number): number {
-  const phase = phaseOf(state, timestampMs);
-  return phase < 0 ? state.slowLevel : state.slowLevel + (state.phaseLevels[phase] as number);
-}
-
-export function expectedSlowSpread(state: SeasonalBaselineState): number {
-  return Math.max(GAUSSIAN_SIGMA_PER_ABS_DEV * state.slowAbsDev, 1e-9 + 1e-6 * Math.abs(state.slowLevel));
-}
 
 /** Standard deviation estimate for a residual at this time (phase and global spread blended, floored). */
 export function expectedSpread(state: SeasonalBaselineState, timestampMs: number): number {
@@ -59,8 +50,10 @@ export function expectedSpread(state: SeasonalBaselineState, timestampMs: number
   const absDev = phase < 0 || (state.phaseCounts[phase] as number) === 0
     ? state.absDev
     : 0.5 * (state.absDev + (state.phaseAbsDevs[phase] as number));
-  // A perfectly regular series has zero spread; the floor keeps standardised residuals finite.
-  const floor = 1e-9 + 1e-6 * Math.abs(state.level);
+  // A series that sits still for a while (idle sensor, zeros) has zero recent spread; the floor
+  // keeps a share of the long-run spread so the first movement is not infinitely surprising,
+  // and keeps standardised residuals finite on perfectly regular series.
+  const floor = Math.max(1e-9 + 1e-6 * Math.abs(state.level), SPREAD_FLOOR_OF_LONG * GAUSSIAN_SIGMA_PER_ABS_DEV * state.longAbsDev);
   return Math.max(GAUSSIAN_SIGMA_PER_ABS_DEV * absDev, floor);
 }
 
@@ -68,13 +61,8 @@ export function updateSeasonalBaseline(state: SeasonalBaselineState, timestampMs
   state.count += 1;
   if (state.count === 1) {
     state.level = value;
-    state.slowLevel = value;
     return;
   }
-  const slowClip = rates.huberClipSpreads * expectedSlowSpread(state);
-  const slowResidual = value - expectedSlowValue(state, timestampMs);
-  state.slowAbsDev += Math.max(rates.slowSpreadAlpha, 1 / state.count) * (Math.min(Math.abs(slowResidual), slowClip) - state.slowAbsDev);
-  state.slowLevel += Math.max(rates.slowLevelAlpha, 1 / state.count) * Math.max(-slowClip, Math.min(slowClip, slowResidual));
   const phase = phaseOf(state, timestampMs);
   const phaseLevel = phase < 0 ? 0 : (state.phaseLevels[phase] as number);
   const clip = rates.huberClipSpreads * expectedSpread(state, timestampMs);
@@ -82,6 +70,7 @@ export function updateSeasonalBaseline(state: SeasonalBaselineState, timestampMs
   const clipped = Math.max(-clip, Math.min(clip, residual));
   const spreadWeight = Math.max(rates.spreadAlpha, 1 / state.count);
   state.absDev += spreadWeight * (Math.min(Math.abs(residual), clip) - state.absDev);
+  state.longAbsDev += Math.max(rates.longSpreadAlpha, 1 / state.count) * (Math.min(Math.abs(residual), clip) - state.longAbsDev);
   state.level += Math.max(rates.levelAlpha, 1 / state.count) * clipped;
   if (phase >= 0) {
     const count = (state.phaseCounts[phase] as number) + 1;
@@ -141,7 +130,6 @@ export function seedSeasonalBaseline(
     totalAbsDev += deviation;
   }
   state.level = mean;
-  state.slowLevel = mean;
   state.absDev = values.length > 0 ? totalAbsDev / values.length : state.absDev;
-  state.slowAbsDev = state.absDev;
+  state.longAbsDev = state.absDev;
 }
