@@ -8,6 +8,9 @@ const alias = Object.fromEntries(
   readdirSync(resolve(import.meta.dirname, 'libs')).map((lib) => [`@telemetry/${lib}`, resolve(import.meta.dirname, `libs/${lib}/src/index.ts`)]),
 );
 alias['@telemetry/test-support'] = resolve(import.meta.dirname, 'test/support/index.ts');
+// graphql ships CJS and ESM builds; Nest require()s the CJS one, so tests must import that same copy
+// (two copies break graphql-js's instanceof checks: "Cannot use GraphQLScalarType from another module").
+alias['graphql'] = resolve(import.meta.dirname, 'node_modules/graphql/index.js');
 
 // SWC, not esbuild, transpiles the tests: Nest's dependency injection needs decorator metadata.
 const plugins = [swc.vite({ module: { type: 'es6' } })];

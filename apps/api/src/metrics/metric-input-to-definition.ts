@@ -1,0 +1,31 @@
+import type { MetricDefinition, MetricType } from '@telemetry/contracts';
+import type { MetricInput } from './metric.model';
+
+const present = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
+
+/**
+ * GraphQL input → MetricDefinition, dropping absent fields so libs/catalog sees exactly what the
+ * caller wrote. The type is not checked here: validation (with every problem named) is the catalog's.
+ */
+export const metricInputToDefinition = (input: MetricInput): MetricDefinition => {
+  const alert = input.alert ? { above: present(input.alert.above), below: present(input.alert.below) } : undefined;
+  const definition: MetricDefinition = {
+    name: input.name,
+    type: input.type as MetricType,
+    unit: present(input.unit),
+    description: input.description ?? '',
+    owner: present(input.owner),
+    hypothesis: present(input.hypothesis),
+    action: present(input.action),
+    purpose: present(input.purpose),
+    expires: present(input.expires),
+    attributes: input.attributes ?? [],
+    formula: present(input.formula),
+    alert,
+    budget: input.budget ? { eventsPerDay: input.budget.eventsPerDay } : undefined,
+    retentionDays: present(input.retentionDays),
+    highResolution: present(input.highResolution),
+    webhook: present(input.webhook),
+  };
+  return Object.fromEntries(Object.entries(definition).filter(([, value]) => value !== undefined)) as MetricDefinition;
+};

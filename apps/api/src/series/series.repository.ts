@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { PG_POOL } from '../core/api-deps';
+import { badUserInput } from '../errors/api-error';
+import type { SeriesPlan } from './plan-series-query';
+import type { Series, SeriesPoint } from './series.model';
+
+interface BucketRow {
+  t: Date;
+  count: number;
+  sum: number | null;
+  min: number | null;
+  max: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  [groupColumn: `g${number}`]: string | null;
+}
+
+const toPoint = (row: BucketRow): SeriesPoint => ({
+  t: row.t,
+  count: row.count,
+  sum: row.sum,
+  min: row.min,
+  max: row.max,
+  avg: row.count > 0 && row.sum !== null ? row.sum / row.count : null,
+  p50: row.p50,
+  p95: row.p95,
+  p99: row.p99,
+  value: null,
+});
+
+@Injectable()
+export class SeriesRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** Runs a planned query; rows arrive ordered by group then time, so groups are cut in one pass. */
+  async run(plan: SeriesPlan): Promise<Series[]> {
+    const { rows } = await this.pool.query<BucketRow>(plan.sql, plan.params as unknown[]);
+    if (rows.length > plan.maxRows) {
+      throw badUserInput(`the answer has more than ${plan.maxRows} points: raise step, narrow the range or group by fewer keys`, {
+        maxRows: plan.maxRows,
+      });
+    }
+    const series: Series[] = [];
+    let current: Series | undefined;
+    let currentKey = '';
+    for (const row of rows) {
+      const values = plan.groupKeys.map((_, index) => row[`g${index}`] ?? null);
+      const key = JSON.stringify(values);
+      if (current === undefined || key !== currentKey) {
+        current = { group: Object.fromEntries(plan.groupKeys.map((name, index) => [name, values[index] ?? null])), points: [] };
+        currentKey = key;
+        series.push(current);
+      }
+      current.points.push(toPoint(row));
+    }
+    return series;
+  }
+}
