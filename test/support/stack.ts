@@ -68,6 +68,9 @@ export const startStack = async (options: { services?: readonly ServiceName[]; e
     PROCESSOR_HEALTH_PORT: String(ports.processor),
     ANOMALY_HEALTH_PORT: String(ports.anomaly),
     LOG_LEVEL: 'info',
+    // Consumer groups of their own, so stacks of parallel test files never share partitions.
+    PROCESSOR_GROUP_ID: `processor${suffix}`,
+    ANOMALY_CONSUMER_GROUP: `anomaly${suffix}`,
     ...options.extraEnv,
   };
   const logDir = join(root, 'test-artifacts', `stack-${id}`);
