@@ -7,3 +7,5 @@ export * from './audit';
 export * from './tokens';
 export * from './catalog';
 export * from './sources';
+export * from './consent';
+export * from './erasure';

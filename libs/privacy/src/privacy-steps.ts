@@ -89,7 +89,8 @@ export const lookUpMetric: Step<ParsedEvent, CatalogedEvent, PrivacyBatch> = (in
   const metric = batch.findMetric(input.event.metric);
   if (metric === undefined) return reject('unknown_metric');
   if (hasExpired(metric, batch.nowMs)) return reject('expired');
-  return ok({ ...input, metric });
+  // Explicit shapes rather than spreads: this runs per event, and fixed shapes stay fast in V8.
+  return ok({ event: input.event, timestampMs: input.timestampMs, metric });
 };
 
 /** Purpose "none" passes; any other purpose needs a subject that granted it (no record = nothing granted). */
@@ -101,7 +102,7 @@ export const requireConsent: Step<CatalogedEvent, ConsentedEvent, PrivacyBatch> 
     if (pseudonym === undefined) return reject('no_consent', 'no subjectId');
     if (!isPurposeGranted(batch.consentFor(pseudonym), purpose)) return reject('no_consent', purpose);
   }
-  return ok({ ...input, pseudonym });
+  return ok({ event: input.event, timestampMs: input.timestampMs, metric: input.metric, pseudonym });
 };
 
 /** After consent, so events that are refused anyway do not use up the budget. */
@@ -109,17 +110,25 @@ export const enforceBudget: Step<ConsentedEvent, ConsentedEvent, PrivacyBatch> =
   batch.budget.tryConsume(input.metric, batch.nowMs) ? ok(input) : reject('over_budget');
 
 export const minimizeAttributes: Step<ConsentedEvent, MinimizedEvent, PrivacyBatch> = (input, batch) => {
-  if (input.event.attributes === undefined) return ok({ ...input, attributes: undefined });
-  const { attributes, strippedKeys } = pickAllowedAttributes(input.metric, input.event.attributes);
-  batch.tally.strippedKeys += strippedKeys.length;
-  return ok({ ...input, attributes });
+  let attributes: Attributes | undefined;
+  if (input.event.attributes !== undefined) {
+    const picked = pickAllowedAttributes(input.metric, input.event.attributes);
+    batch.tally.strippedKeys += picked.strippedKeys.length;
+    attributes = picked.attributes;
+  }
+  return ok({ event: input.event, timestampMs: input.timestampMs, metric: input.metric, pseudonym: input.pseudonym, attributes });
 };
 
 /** The clean event: declared attributes with PII redacted, the subject as its pseudonym. */
 export const scrubAndPseudonymize: Step<MinimizedEvent, TelemetryEvent, PrivacyBatch> = (input, batch) => {
   const { id, metric, value, timestamp } = input.event;
-  const clean: TelemetryEvent = { id, metric, value, timestamp };
-  if (input.pseudonym !== undefined) clean.subjectId = input.pseudonym;
-  if (input.attributes !== undefined) clean.attributes = batch.scrubber.scrubAttributes(input.attributes, batch.tally.scrubHits);
-  return ok(clean);
+  // One literal with every key (undefined ones are left out of the JSON): a single hidden class.
+  return ok({
+    id,
+    metric,
+    value,
+    timestamp,
+    subjectId: input.pseudonym,
+    attributes: input.attributes === undefined ? undefined : batch.scrubber.scrubAttributes(input.attributes, batch.tally.scrubHits),
+  });
 };

@@ -1,0 +1,58 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { EventEnvelopeSchema, type CleanEnvelope } from '@telemetry/contracts';
+import { deadLetterMessage, type ConsumedMessage, type OutgoingMessage } from '@telemetry/kafka';
+import { filterEvents, type PrivacyBatch } from '@telemetry/privacy';
+
+const envelopeCheck = TypeCompiler.Compile(EventEnvelopeSchema);
+
+export interface FilteredMessages {
+  /** telemetry.clean.v1: one envelope per raw envelope that kept at least one event, in order. */
+  clean: OutgoingMessage[];
+  /** telemetry.dlq.v1: one record per rejected event (or per unreadable envelope). */
+  deadLetters: OutgoingMessage[];
+  eventsIn: number;
+  /** Raw messages that were not an envelope at all (not JSON, wrong shape). */
+  envelopesRejected: number;
+}
+
+const UNKNOWN_SOURCE = 'unknown';
+
+const parseEnvelope = (value: Buffer | null) => {
+  if (value === null) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString('utf8'));
+  } catch (error) {
+    if (error instanceof SyntaxError) return null;
+    throw error;
+  }
+  return envelopeCheck.Check(parsed) ? parsed : null;
+};
+
+/**
+ * Filters a fetched batch of raw envelopes: each event goes through the privacy pipeline, kept
+ * events leave in a clean envelope keyed by source (order within a source holds), rejected ones as
+ * dead letters that carry no raw subject id and no attributes. An unreadable envelope becomes one
+ * dead letter without its content, which may hold anything.
+ */
+export const filterMessages = (messages: readonly ConsumedMessage[], batch: PrivacyBatch, at: Date): FilteredMessages => {
+  const result: FilteredMessages = { clean: [], deadLetters: [], eventsIn: 0, envelopesRejected: 0 };
+  for (const message of messages) {
+    const envelope = parseEnvelope(message.value);
+    if (envelope === null) {
+      result.envelopesRejected += 1;
+      result.deadLetters.push(deadLetterMessage(batch.scrubber.scrubValue((message.key ?? UNKNOWN_SOURCE).slice(0, 128), []), null, 'malformed', 'privacy', at));
+      continue;
+    }
+    result.eventsIn += envelope.events.length;
+    const { clean, rejected } = filterEvents(envelope.events, batch);
+    if (clean.length > 0) {
+      const cleanEnvelope: CleanEnvelope = { sourceId: envelope.sourceId, receivedAt: envelope.receivedAt, events: clean };
+      result.clean.push({ key: envelope.sourceId, value: JSON.stringify(cleanEnvelope) });
+    }
+    for (const rejection of rejected) {
+      result.deadLetters.push(deadLetterMessage(envelope.sourceId, rejection.event, rejection.reason, 'privacy', at));
+    }
+  }
+  return result;
+};
