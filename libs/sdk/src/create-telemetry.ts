@@ -111,7 +111,10 @@ export const createTelemetry = (options: TelemetryOptions): Telemetry => {
   const config = resolveOptions(options);
   const storage = options.storage ?? createIndexedDbQueueStorage() ?? createMemoryQueueStorage();
   const compress = options.compress ?? compressionStreamGzip();
-  const fetchImpl: FetchLike | undefined = options.fetch ?? (typeof fetch === 'function' ? (url, init) => fetch(url, init) : undefined);
+  const fetchImpl: FetchLike | undefined = options.fetch ?? (typeof fetch === 'function'
+      ? // TextEncoder's and zlib's Uint8Array may sit on a SharedArrayBuffer as far as the types know; ours never do.
+        (url, init) => fetch(url, { ...init, body: init.body as string | Uint8Array<ArrayBuffer> })
+      : undefined);
   if (fetchImpl === undefined) throw new Error('@telemetry/sdk: no fetch in this runtime; pass options.fetch');
   const catalog = indexCatalog(options.catalog);
   const overrides: PolicyOverrides = {
@@ -498,12 +501,14 @@ export const createTelemetry = (options: TelemetryOptions): Telemetry => {
       return inFlight;
     }
     inFlight = (async () => {
+      let sentEvents = 0;
       let result: FlushResult;
       do {
         runAgain = false;
         result = await uploadPass();
+        sentEvents += result.sentEvents;
       } while (runAgain);
-      return result;
+      return { ...result, sentEvents };
     })().finally(() => {
       inFlight = undefined;
     });
@@ -565,9 +570,12 @@ export const createTelemetry = (options: TelemetryOptions): Telemetry => {
     scheduleUpload(0);
   };
 
+  /** Uploads what may go now; resolves once the stored queue matches what is left. */
   const flush = async (): Promise<FlushResult> => {
     await ready;
-    return runUploads();
+    const result = await runUploads();
+    await persist();
+    return result;
   };
 
   const shutdown = async (): Promise<void> => {

@@ -2,7 +2,8 @@
  * @telemetry/sdk — the client SDK for browsers and other JavaScript runtimes: consent first,
  * sampled, batched, gzip-compressed, queued durably (IndexedDB) with bounds, retried with
  * backoff, deferred on metered connections. Node's file queue and zlib live in ./node.
- * Imports only types from libs/contracts (TypeBox stays out of the bundle) and no Node module.
+ * Imports no Node module and nothing from libs/contracts at run time (TypeBox stays out of the
+ * bundle): the contract rules it applies are copied, and its specs check the copies.
  */
 export { createTelemetry, EVICTION_REPORT_METRIC } from './create-telemetry';
 export { createIndexedDbQueueStorage } from './indexeddb-queue-storage';
