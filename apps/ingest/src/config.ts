@@ -32,6 +32,11 @@ export const ingestConfigSchema = Type.Object({
     minimum: 10_000,
     description: 'largest Kafka request the producer builds (the broker refuses record batches above message.max.bytes, 1 MiB by default)',
   }),
+  INGEST_KAFKA_PRODUCERS: Type.Integer({
+    default: 4,
+    minimum: 1,
+    description: 'idempotent producers sending in parallel (each keeps one request in flight)',
+  }),
   INGEST_KAFKA_SEND_RETRIES: Type.Integer({ default: 3, minimum: 0, description: 'producer retries before answering 503' }),
   INGEST_SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 0, description: 'how long SIGTERM waits for requests in flight' }),
 });

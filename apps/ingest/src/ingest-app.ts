@@ -46,7 +46,9 @@ export const createIngestApp = async (config: IngestConfig, options: { logger?: 
   const logger = options.logger ?? createLogger('ingest', config.LOG_LEVEL);
   const kafka = createKafka(config, 'ingest');
   const topics = topicNames(config.KAFKA_TOPIC_SUFFIX);
-  const producer = await BatchProducer.connect(kafka, { retries: config.INGEST_KAFKA_SEND_RETRIES });
+  const producers = await Promise.all(
+    Array.from({ length: config.INGEST_KAFKA_PRODUCERS }, () => BatchProducer.connect(kafka, { retries: config.INGEST_KAFKA_SEND_RETRIES })),
+  );
   const pool = createPool(config);
   const registry = createMetricsRegistry('ingest');
   const metrics = new IngestMetrics(registry);
@@ -54,7 +56,7 @@ export const createIngestApp = async (config: IngestConfig, options: { logger?: 
   const checks = [kafkaCheck, postgresReadinessCheck(pool)];
   const limits = eventLimitsFrom(config);
   const settings: IngestSettings = { limits, validate: createEventValidator(limits), maxKafkaRequestBytes: config.INGEST_KAFKA_MAX_MESSAGE_BYTES };
-  const envelopeProducer = new RawEnvelopeProducer(producer, topics.raw, config.INGEST_KAFKA_MAX_MESSAGE_BYTES, (seconds, outcome) =>
+  const envelopeProducer = new RawEnvelopeProducer(producers, topics.raw, config.INGEST_KAFKA_MAX_MESSAGE_BYTES, (seconds, outcome) =>
     metrics.kafkaProduceSeconds.observe({ outcome }, seconds),
   );
   const verifier = createApiKeyVerifier(pool, {
@@ -118,7 +120,7 @@ export const createIngestApp = async (config: IngestConfig, options: { logger?: 
     (closing ??= (async () => {
       await app.close();
       await envelopeProducer.whenIdle();
-      await producer.disconnect();
+      await Promise.all(producers.map((producer) => producer.disconnect()));
       await kafkaCheck.close();
       await pool.end();
       logger.info('ingest stopped');

@@ -93,7 +93,7 @@ export class IngestService {
       const header: EnvelopeHeader = { sourceId: source.sourceId, receivedAt };
       const envelopes =
         batch.isVerbatim && body.length < this.settings.maxKafkaRequestBytes - 512
-          ? [Buffer.from(spliceRawEnvelope(header, text))]
+          ? [spliceRawEnvelope(header, body)]
           : buildRawEnvelopes(header, batch.valid, this.settings.maxKafkaRequestBytes);
       await this.produce(source, envelopes);
     }

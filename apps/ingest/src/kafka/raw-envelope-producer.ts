@@ -8,65 +8,75 @@ interface PendingMessage {
 }
 
 /**
- * Produces telemetry.raw.v1 envelopes. Requests that arrive while a send is in flight are sent
- * together in the next one (one Kafka request, acks = all), up to maxRequestBytes so no record
- * batch can exceed the broker's limit. No timer: an idle service sends at once, a busy one
- * amortizes the Kafka round trip over many HTTP requests. Each caller's promise settles with
- * the Kafka request that carried its message.
+ * Produces telemetry.raw.v1 envelopes over one or more idempotent acks=all producers ("lanes").
+ * A producer has one request in flight (maxInFlightRequests = 1, which keeps idempotence exact),
+ * and a broker handles one request per connection at a time, so a single producer caps
+ * throughput at one round trip per request. Each idle lane takes what is queued — up to
+ * maxRequestBytes, so no record batch exceeds the broker's limit — and sends it as one request;
+ * requests arriving meanwhile wait for the next free lane. No timer: an idle service sends at
+ * once, a busy one amortizes each round trip over many HTTP requests. A caller's promise settles
+ * with the Kafka request that carried its message.
  */
 export class RawEnvelopeProducer {
-  private queue: PendingMessage[] = [];
-  private isSending = false;
-  private idle: Promise<void> = Promise.resolve();
-  private markIdle: () => void = () => undefined;
+  private readonly queue: PendingMessage[] = [];
+  private readonly idleLanes: BatchProducer[];
+  private readonly busy = new Set<Promise<void>>();
 
   constructor(
-    private readonly producer: BatchProducer,
+    lanes: readonly BatchProducer[],
     private readonly topic: string,
     private readonly maxRequestBytes: number,
     private readonly observeSendSeconds: (seconds: number, outcome: 'ok' | 'error') => void,
-  ) {}
+  ) {
+    this.idleLanes = [...lanes];
+  }
 
   /** Resolves once every value is acknowledged by all in-sync replicas; rejects with KafkaUnavailableError. */
   send(key: string, values: readonly Buffer[]): Promise<void> {
-    const sent = values.map(
-      (value) => new Promise<void>((resolve, reject) => this.queue.push({ key, value, resolve, reject })),
-    );
-    if (!this.isSending) void this.drain();
+    const sent = values.map((value) => new Promise<void>((resolve, reject) => this.queue.push({ key, value, resolve, reject })));
+    this.dispatch();
     return sent.length === 1 && sent[0] ? sent[0] : Promise.all(sent).then(() => undefined);
   }
 
   /** Resolves when nothing is queued or in flight (graceful shutdown). */
-  whenIdle(): Promise<void> {
-    return this.isSending ? this.idle : Promise.resolve();
+  async whenIdle(): Promise<void> {
+    while (this.busy.size > 0) await Promise.all(this.busy);
   }
 
-  private async drain(): Promise<void> {
-    this.isSending = true;
-    this.idle = new Promise((resolve) => {
-      this.markIdle = resolve;
-    });
+  private dispatch() {
     while (this.queue.length > 0) {
-      let bytes = 0;
-      let count = 0;
-      while (count < this.queue.length) {
-        const next = this.queue[count];
-        if (!next || (count > 0 && bytes + next.value.length > this.maxRequestBytes)) break;
-        bytes += next.value.length;
-        count++;
-      }
-      const batch = this.queue.splice(0, count);
-      const startedAt = process.hrtime.bigint();
-      try {
-        await this.producer.send([{ topic: this.topic, messages: batch.map(({ key, value }) => ({ key, value })) }]);
-        this.observeSendSeconds(Number(process.hrtime.bigint() - startedAt) / 1e9, 'ok');
-        for (const pending of batch) pending.resolve();
-      } catch (error) {
-        this.observeSendSeconds(Number(process.hrtime.bigint() - startedAt) / 1e9, 'error');
-        for (const pending of batch) pending.reject(error);
-      }
+      const lane = this.idleLanes.pop();
+      if (!lane) return;
+      const batch = this.takeBatch();
+      const sending = this.sendOn(lane, batch).finally(() => {
+        this.busy.delete(sending);
+        this.idleLanes.push(lane);
+        this.dispatch();
+      });
+      this.busy.add(sending);
     }
-    this.isSending = false;
-    this.markIdle();
+  }
+
+  private takeBatch(): PendingMessage[] {
+    let bytes = 0;
+    let count = 0;
+    for (const next of this.queue) {
+      if (count > 0 && bytes + next.value.length > this.maxRequestBytes) break;
+      bytes += next.value.length;
+      count++;
+    }
+    return this.queue.splice(0, count);
+  }
+
+  private async sendOn(lane: BatchProducer, batch: PendingMessage[]): Promise<void> {
+    const startedAt = process.hrtime.bigint();
+    try {
+      await lane.send([{ topic: this.topic, messages: batch.map(({ key, value }) => ({ key, value })) }]);
+      this.observeSendSeconds(Number(process.hrtime.bigint() - startedAt) / 1e9, 'ok');
+      for (const pending of batch) pending.resolve();
+    } catch (error) {
+      this.observeSendSeconds(Number(process.hrtime.bigint() - startedAt) / 1e9, 'error');
+      for (const pending of batch) pending.reject(error);
+    }
   }
 }

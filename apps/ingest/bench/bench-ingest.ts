@@ -1,0 +1,160 @@
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { createSource } from '@telemetry/admin';
+import { ensureTopics, topicNames, topicSpecs } from '@telemetry/kafka';
+import { createTestDatabase, testKafka, TEST_KAFKA_CONFIG } from '@telemetry/test-support';
+
+/**
+ * `npm run bench:ingest`: loads the ingest service (a child process: its own core, as deployed)
+ * and a bare Fastify JSON-parse endpoint with the same 1,000-event bodies, one after the other,
+ * and prints events/s for each and the ratio. The ingest writes to its own topic
+ * (telemetry.raw.v1.bench-<random>, deleted afterwards) and its own throwaway database.
+ */
+const EVENTS_PER_REQUEST = 1_000;
+const DURATION_SECONDS = Number(process.env['BENCH_DURATION_SECONDS'] ?? 10);
+const WARMUP_SECONDS = 3;
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
+const PIPELINING = Number(process.env['BENCH_PIPELINING'] ?? 1);
+const repo = resolve(__dirname, '../../..');
+
+const freePort = () =>
+  new Promise<number>((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+const benchBody = (): string => {
+  const now = Date.now();
+  const events = Array.from({ length: EVENTS_PER_REQUEST }, (_, index) => ({
+    id: randomUUID(),
+    metric: 'bench.checkout.latency',
+    value: 100 + (index % 50),
+    timestamp: now + index,
+    attributes: { region: 'eu-west-1', app_version: '1.2.3' },
+  }));
+  return JSON.stringify({ events });
+};
+
+const startChild = (args: string[], env: NodeJS.ProcessEnv): ChildProcess => {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', ...args], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout?.resume();
+  return child;
+};
+
+const waitUntilUp = async (url: string, timeoutMs = 60_000) => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      if (response.status < 500) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${url} did not come up`, { cause: error });
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+};
+
+const stopChild = (child: ChildProcess) =>
+  new Promise<void>((done) => {
+    if (child.exitCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+
+interface LoadResult {
+  eventsPerSec: number;
+  requestsPerSec: number;
+  non2xx: number;
+  errors: number;
+  p99LatencyMs: number;
+}
+
+const load = async (url: string, body: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> => {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    connections: CONNECTIONS,
+    pipelining: PIPELINING,
+    duration: seconds,
+  });
+  const ok = result['2xx'];
+  return {
+    eventsPerSec: Math.round((ok * EVENTS_PER_REQUEST) / seconds),
+    requestsPerSec: Math.round(ok / seconds),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    p99LatencyMs: result.latency.p99,
+  };
+};
+
+const main = async () => {
+  const database = await createTestDatabase();
+  const kafka = testKafka();
+  const suffix = `.bench-${randomBytes(4).toString('hex')}`;
+  const rawTopic = topicNames(suffix).raw;
+  await ensureTopics(kafka, topicSpecs(suffix).filter((spec) => spec.name === rawTopic), 4);
+  const { apiKey } = await createSource(database.pool, 'bench');
+  const body = benchBody();
+  const ingestPort = await freePort();
+  const barePort = await freePort();
+  const children: ChildProcess[] = [];
+  try {
+    const ingest = startChild(['apps/ingest/src/main.ts'], {
+      KAFKA_BROKERS: TEST_KAFKA_CONFIG.KAFKA_BROKERS,
+      KAFKA_TOPIC_SUFFIX: suffix,
+      DATABASE_URL: database.url,
+      INGEST_PORT: String(ingestPort),
+      INGEST_HOST: '127.0.0.1',
+      INGEST_RATE_LIMIT_EVENTS_PER_SECOND: '0',
+      LOG_LEVEL: 'warn',
+    });
+    children.push(ingest);
+    const bare = startChild(['apps/ingest/bench/bare-json-server.ts', String(barePort)], {});
+    children.push(bare);
+    await waitUntilUp(`http://127.0.0.1:${ingestPort}/healthz`);
+    await waitUntilUp(`http://127.0.0.1:${barePort}/v1/events`);
+
+    const ingestUrl = `http://127.0.0.1:${ingestPort}/v1/events`;
+    const bareUrl = `http://127.0.0.1:${barePort}/v1/events`;
+    const auth = { authorization: `Bearer ${apiKey}` };
+    process.stdout.write(`bench:ingest: ${EVENTS_PER_REQUEST}-event bodies of ${body.length} bytes, ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${DURATION_SECONDS} s each\n`);
+    await load(ingestUrl, body, auth, WARMUP_SECONDS);
+    await load(bareUrl, body, {}, WARMUP_SECONDS);
+    const ingestResult = await load(ingestUrl, body, auth, DURATION_SECONDS);
+    const bareResult = await load(bareUrl, body, {}, DURATION_SECONDS);
+    for (const [name, result] of [['ingest (auth, validate, Kafka acks=all)', ingestResult], ['bare Fastify JSON.parse', bareResult]] as const) {
+      process.stdout.write(
+        `  ${name}: ${result.eventsPerSec} events/s (${result.requestsPerSec} req/s, p99 ${result.p99LatencyMs} ms, non-2xx ${result.non2xx}, errors ${result.errors})\n`,
+      );
+    }
+    if (ingestResult.non2xx > 0 || ingestResult.errors > 0) process.stdout.write('  warning: ingest answered some requests with errors; they are not counted\n');
+    const ratio = bareResult.eventsPerSec > 0 ? ingestResult.eventsPerSec / bareResult.eventsPerSec : 0;
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'ingest', eventsPerSec: ingestResult.eventsPerSec, baselineEventsPerSec: bareResult.eventsPerSec, ratio: Math.round(ratio * 1000) / 1000, eventsPerRequest: EVENTS_PER_REQUEST, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS })}\n`,
+    );
+  } finally {
+    await Promise.all(children.map(stopChild));
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [rawTopic] });
+    await admin.disconnect();
+    await database.drop();
+  }
+};
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench:ingest: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
