@@ -1,6 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
@@ -15,6 +15,7 @@ import { RolesGuard } from './auth/roles.guard';
 import type { ApiConfig } from './config';
 import { API_CONFIG, LOGGER, METRICS_REGISTRY, type ApiDeps } from './core/api-deps';
 import { CoreModule } from './core/core.module';
+import { RethrowToFormatErrorFilter } from './errors/rethrow-to-format-error.filter';
 import { toPublicError } from './errors/to-public-error';
 import { API_RESOLVERS } from './graphql/api-resolvers';
 import { operationMetricsPlugin } from './graphql/operation-metrics.plugin';
@@ -79,6 +80,7 @@ export class ApiModule {
       providers: [
         ...API_RESOLVERS,
         { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_FILTER, useClass: RethrowToFormatErrorFilter },
         { provide: PRIVACY_ADMIN, useClass: TablePrivacyAdmin },
         AnomaliesRepository,
         AnomalyFeed,

@@ -1,5 +1,5 @@
 import { CatalogValidationError, formatCatalogIssue } from '@telemetry/catalog';
-import { MetricNotFoundError, ApiTokenInputError } from '@telemetry/admin';
+import { ApiTokenInputError, InvalidSourceNameError, MetricNotFoundError, SourceNameTakenError, SourceNotFoundError } from '@telemetry/admin';
 import type { GraphQLFormattedError } from 'graphql';
 import { ApiError } from './api-error';
 
@@ -36,7 +36,10 @@ const translateDomainError = (error: unknown): ApiError | undefined => {
     });
   }
   if (error instanceof MetricNotFoundError) return new ApiError('NOT_FOUND', error.message, { metric: error.metric });
-  if (error instanceof ApiTokenInputError) return new ApiError('BAD_USER_INPUT', error.message);
+  if (error instanceof ApiTokenInputError || error instanceof SourceNameTakenError || error instanceof InvalidSourceNameError) {
+    return new ApiError('BAD_USER_INPUT', error.message);
+  }
+  if (error instanceof SourceNotFoundError) return new ApiError('NOT_FOUND', error.message);
   return undefined;
 };
 
@@ -53,7 +56,8 @@ export const toPublicError = (formatted: GraphQLFormattedError, original: unknow
   // Execution errors carry a path; parse, validation and variable errors never do.
   const beforeExecution = formatted.path === undefined;
   if (beforeExecution && typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
-    return { error: withCode(formatted, formatted.message, code), unexpected: undefined };
+    const { stacktrace: _stacktrace, http: _http, exception: _exception, ...facts } = formatted.extensions ?? {};
+    return { error: withCode(formatted, formatted.message, code, facts), unexpected: undefined };
   }
   return { error: withCode(formatted, 'Internal server error', 'INTERNAL_SERVER_ERROR'), unexpected: original ?? formatted };
 };
