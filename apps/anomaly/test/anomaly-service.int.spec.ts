@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { AnomalyRecordSchema, type AnomalyRecord, type MetricDefinition } from '@telemetry/contracts';
 import { BatchProducer } from '@telemetry/kafka';
-import { createTestDatabase, createTestTopics, readTopic, testKafka, waitFor, type TestDatabase } from '@telemetry/test-support';
+import { createTestDatabase, readTopic, testKafka, waitFor, type TestDatabase } from '@telemetry/test-support';
 import type { Kafka } from 'kafkajs';
 import type { TopicNames } from '@telemetry/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +10,12 @@ import type { NotificationPayload } from '../src/notifications/build-notificatio
 import { SIGNATURE_HEADER, verifySignature } from '../src/notifications/sign-payload';
 import {
   anomalyTestConfig,
+  createTopicsWithRetry,
   MINUTE_MS,
   noise,
   rollupRecord,
   sendDefinitions,
+  separatingThreshold,
   sendRollups,
   startAnomalyService,
   startWebhookReceiver,
@@ -23,6 +25,7 @@ import {
 const SECRET = 'integration-test-webhook-secret';
 const LATENCY = 'checkout.latency';
 const QUEUE = 'checkout.queue_depth';
+const CPU = 'host.cpu';
 const SERIES = 'region=eu';
 const NORMAL_POINTS = 600;
 const SPIKE_VALUE = 400;
@@ -39,11 +42,13 @@ describe('anomaly service over real Kafka and PostgreSQL', () => {
   // Minute buckets that end about now, so the quiet-period sweep does not resolve the incident under test.
   const t0 = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS - (NORMAL_POINTS + 20) * MINUTE_MS;
   const at = (index: number) => t0 + index * MINUTE_MS;
-  const normal = (index: number) => rollupRecord(LATENCY, SERIES, at(index), 100 + (random() - 0.5) * 10);
+  // Bucket means of the series: normal noise, the planted spike at NORMAL_POINTS, normal again.
+  const means = Array.from({ length: NORMAL_POINTS + 4 }, (_, index) => (index === NORMAL_POINTS ? SPIKE_VALUE : 100 + (random() - 0.5) * 10));
+  const normal = (index: number) => rollupRecord(LATENCY, SERIES, at(index), means[index]!);
 
   beforeAll(async () => {
     kafka = testKafka();
-    const created = await createTestTopics(kafka, 2);
+    const created = await createTopicsWithRetry(kafka, 2);
     topics = created.topics;
     db = await createTestDatabase();
     producer = await BatchProducer.connect(kafka);
@@ -51,6 +56,7 @@ describe('anomaly service over real Kafka and PostgreSQL', () => {
     const definitions: MetricDefinition[] = [
       { name: LATENCY, type: 'histogram', unit: 'ms', description: 'Click to confirmation.', owner: 'payments', attributes: ['region'], webhook: receiver.url('/metric'), action: 'Roll back.' },
       { name: QUEUE, type: 'gauge', description: 'Orders waiting.', attributes: [], alert: { above: 50 } },
+      { name: CPU, type: 'gauge', description: 'CPU load.', attributes: ['host'], highResolution: true, alert: { above: 0.95 } },
     ];
     await sendDefinitions(producer, topics.catalog, definitions);
     config = anomalyTestConfig({
@@ -62,6 +68,7 @@ describe('anomaly service over real Kafka and PostgreSQL', () => {
       NOTIFY_INITIAL_BACKOFF_MS: '50',
       INCIDENT_QUIET_PERIOD_MS: String(60 * MINUTE_MS),
       ANOMALY_CHECKPOINT_INTERVAL_MS: String(60 * MINUTE_MS),
+      ANOMALY_SCORE_THRESHOLD: String(separatingThreshold([{ points: means.map((value, index) => ({ atMs: at(index), value })), spikeIndex: NORMAL_POINTS }])),
     });
   });
 
@@ -111,8 +118,12 @@ describe('anomaly service over real Kafka and PostgreSQL', () => {
     ]);
     const spikeAt = new Date(at(spikeIndex)).toISOString();
 
-    const messages = await readTopic(kafka, topics.anomalies, (read) =>
-      read.some((message) => message.value?.includes(spikeAt) === true && message.value.includes(LATENCY)),
+    const messages = await readTopic(
+      kafka,
+      topics.anomalies,
+      (read) =>
+        read.some((message) => message.value?.includes(spikeAt) === true && message.value.includes(LATENCY)) &&
+        read.some((message) => message.value?.includes(QUEUE) === true),
     );
     const published = messages.map((message) => JSON.parse(message.value ?? 'null') as unknown).filter((value): value is AnomalyRecord => Value.Check(AnomalyRecordSchema, value));
     const spike = published.find((record) => record.metric === LATENCY && record.at === spikeAt);
@@ -163,5 +174,32 @@ describe('anomaly service over real Kafka and PostgreSQL', () => {
     expect(new Set(ownerCalls.map((call) => call.headers['x-telemetry-delivery'])).size).toBe(1);
     const failures = await service.metrics.webhookFailures.get();
     expect(failures.values.find((value) => value.labels.reason === 'http_503')?.value).toBe(1);
+  });
+
+  it('scores raw points of high-resolution metrics from telemetry.clean.v1 with their own checkpointed detector', async () => {
+    const service = running!.service;
+    const baseMs = at(NORMAL_POINTS + 10);
+    const events = [0.4, 0.42, 0.99, 0.41].map((value, index) => ({
+      id: `cpu-${index}`,
+      metric: CPU,
+      value,
+      timestamp: baseMs + index * 1_000,
+      attributes: { host: 'web-1', kernel: '6.1' },
+    }));
+    // An event of a metric scored from rollups only rides along and is passed over.
+    events.push({ id: 'latency-raw', metric: LATENCY, value: 9_999, timestamp: baseMs, attributes: { host: 'web-1', kernel: '6.1' } });
+    await producer.send([{ topic: topics.clean, messages: [{ key: 'source-1', value: JSON.stringify({ sourceId: 'source-1', receivedAt: new Date(baseMs).toISOString(), events }) }] }]);
+
+    const breach = await waitFor(async () => {
+      const { rows } = await db.pool.query<{ series: string; value: number; detector: string }>(`SELECT series, value, detector FROM anomalies WHERE metric = $1`, [CPU]);
+      return rows[0];
+    }, 20_000);
+    expect(breach).toEqual({ series: 'host=web-1', value: 0.99, detector: 'static' });
+    expect(service.detectors.checkpointOf('raw', CPU, 'host=web-1')?.lastAtMs).toBe(baseMs + 3_000);
+    expect(service.detectors.checkpointOf('raw', LATENCY, 'host=web-1')).toBeUndefined();
+
+    await service.serial(() => service.checkpoint('requested'));
+    const { rows } = await db.pool.query<{ stream: string; last_at: Date }>(`SELECT stream, last_at FROM detector_state WHERE metric = $1`, [CPU]);
+    expect(rows).toEqual([{ stream: 'raw', last_at: new Date(baseMs + 3_000) }]);
   });
 });

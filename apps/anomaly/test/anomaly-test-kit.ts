@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@telemetry/config';
 import { seriesMessageKey, type MetricDefinition, type RollupRecord } from '@telemetry/contracts';
-import type { BatchProducer } from '@telemetry/kafka';
+import { ensureTopics, topicNames, topicSpecs, type BatchProducer, type TopicNames } from '@telemetry/kafka';
+import { uniqueTopicSuffix } from '@telemetry/test-support';
+import type { Kafka } from 'kafkajs';
 import { createLogger } from '@telemetry/service-runtime';
 import type { INestApplicationContext } from '@nestjs/common';
+import { createDetector } from '@telemetry/anomaly';
 import { createAnomalyModule } from '../src/anomaly.module';
 import { anomalyConfigSchema, type AnomalyConfig } from '../src/config';
 import { DetectionService } from '../src/detection/detection.service';
@@ -96,4 +99,45 @@ export const startWebhookReceiver = async (failFirst: readonly string[] = []) =>
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+};
+
+/**
+ * A score threshold that separates the planted spikes from the normal stretch after warm-up, found
+ * by scoring the same points with libs/anomaly's detector directly. The service's job is to apply
+ * a threshold, a checkpoint and a handover faithfully; how high the detector scores a spike is
+ * libs/anomaly's calibration, tested there, and free to change without breaking these tests.
+ */
+export const separatingThreshold = (seriesList: ReadonlyArray<{ points: ReadonlyArray<{ atMs: number; value: number }>; spikeIndex: number }>): number => {
+  let maxNormal = 0;
+  let minSpike = 1;
+  for (const { points, spikeIndex } of seriesList) {
+    const detector = createDetector();
+    points.forEach((point, index) => {
+      const result = detector.score(point.atMs, point.value);
+      if (index === spikeIndex) minSpike = Math.min(minSpike, result.detector === 'warmup' ? 0 : result.score);
+      else if (index < spikeIndex) maxNormal = Math.max(maxNormal, result.score);
+    });
+  }
+  if (!(minSpike > maxNormal + 0.02)) {
+    throw new Error(`libs/anomaly no longer separates the planted spike (score ${minSpike}) from normal noise (max ${maxNormal})`);
+  }
+  return (maxNormal + minSpike) / 2;
+};
+
+/**
+ * createTestTopics, retried: with several suites creating topics at once, the broker's metadata can
+ * answer UNKNOWN_TOPIC_OR_PARTITION while kafkajs waits for the new leaders, which it does not retry.
+ * ensureTopics only creates what is missing, so trying again with the same suffix is safe.
+ */
+export const createTopicsWithRetry = async (kafka: Kafka, partitions = 2, attempts = 5): Promise<{ suffix: string; topics: TopicNames }> => {
+  const suffix = uniqueTopicSuffix();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureTopics(kafka, topicSpecs(suffix), partitions);
+      return { suffix, topics: topicNames(suffix) };
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
 };

@@ -1,13 +1,25 @@
+import type { RollupRecord } from '@telemetry/contracts';
 import { BatchProducer, type TopicNames } from '@telemetry/kafka';
-import { createTestDatabase, createTestTopics, testKafka, waitFor, type TestDatabase } from '@telemetry/test-support';
+import { createTestDatabase, testKafka, waitFor, type TestDatabase } from '@telemetry/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnomalyConfig } from '../src/config';
 import type { SeriesCheckpoint } from '../src/detection/series-detectors';
-import { anomalyTestConfig, MINUTE_MS, noise, rollupRecord, sendRollups, startAnomalyService, type RunningAnomalyService } from './anomaly-test-kit';
+import {
+  anomalyTestConfig,
+  createTopicsWithRetry,
+  MINUTE_MS,
+  noise,
+  rollupRecord,
+  sendRollups,
+  separatingThreshold,
+  startAnomalyService,
+  type RunningAnomalyService,
+} from './anomaly-test-kit';
 
 const METRIC = 'api.latency';
 const SERIES = Array.from({ length: 8 }, (_, index) => `host=h${index}`);
 const LEARNED_POINTS = 250;
+const SPIKE_VALUE = 5_000;
 
 describe('a partition moving between two instances of one group', () => {
   let db: TestDatabase;
@@ -17,10 +29,12 @@ describe('a partition moving between two instances of one group', () => {
   const instances: RunningAnomalyService[] = [];
   const t0 = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS - (LEARNED_POINTS + 10) * MINUTE_MS;
   const at = (index: number) => t0 + index * MINUTE_MS;
+  const random = noise(11);
+  const means = SERIES.map(() => Array.from({ length: LEARNED_POINTS }, () => 50 + (random() - 0.5) * 4));
 
   beforeAll(async () => {
     const kafka = testKafka();
-    const created = await createTestTopics(kafka, 2);
+    const created = await createTopicsWithRetry(kafka, 2);
     topics = created.topics;
     db = await createTestDatabase();
     producer = await BatchProducer.connect(kafka);
@@ -31,6 +45,11 @@ describe('a partition moving between two instances of one group', () => {
       // Only the revocation checkpoint can carry the state across: no periodic one during the test.
       ANOMALY_CHECKPOINT_INTERVAL_MS: String(60 * MINUTE_MS),
       INCIDENT_QUIET_PERIOD_MS: String(60 * MINUTE_MS),
+      ANOMALY_SCORE_THRESHOLD: String(
+        separatingThreshold(
+          means.map((values) => ({ points: [...values, SPIKE_VALUE].map((value, index) => ({ atMs: at(index), value })), spikeIndex: LEARNED_POINTS })),
+        ),
+      ),
     });
   });
 
@@ -43,10 +62,9 @@ describe('a partition moving between two instances of one group', () => {
   it('carries the series state to the new owner, which scores the next spike without warming up again', async () => {
     const first = await startAnomalyService(config);
     instances.push(first);
-    const random = noise(11);
-    const records = [];
+    const records: RollupRecord[] = [];
     for (let index = 0; index < LEARNED_POINTS; index++) {
-      for (const series of SERIES) records.push(rollupRecord(METRIC, series, at(index), 50 + (random() - 0.5) * 4));
+      SERIES.forEach((series, seriesIndex) => records.push(rollupRecord(METRIC, series, at(index), means[seriesIndex]![index]!)));
     }
     await sendRollups(producer, topics.rollup, records);
     const before = await waitFor(async () => {
@@ -82,7 +100,7 @@ describe('a partition moving between two instances of one group', () => {
     // A spike right after the move: a detector that started over would still be warming up and say nothing.
     const target = movedSeries[0]!.series;
     const spikeAt = at(LEARNED_POINTS);
-    await sendRollups(producer, topics.rollup, [rollupRecord(METRIC, target, spikeAt, 5_000)]);
+    await sendRollups(producer, topics.rollup, [rollupRecord(METRIC, target, spikeAt, SPIKE_VALUE)]);
     const anomaly = await waitFor(async () => {
       const result = await db.pool.query<{ detector: string; score: number }>(
         `SELECT detector, score FROM anomalies WHERE metric = $1 AND series = $2 AND at = $3`,
