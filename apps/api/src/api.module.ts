@@ -23,8 +23,7 @@ import { queryLimitsPlugin } from './graphql/query-limits.plugin';
 import { subscriptionServerOptions } from './graphql/subscription-server';
 import { CatalogAdmin } from './metrics/catalog-admin.provider';
 import { PatternsRepository } from './patterns/patterns.repository';
-import { PRIVACY_ADMIN } from './privacy/privacy-admin.port';
-import { TablePrivacyAdmin } from './privacy/table-privacy-admin';
+import { PrivacyAdmin } from './privacy/privacy-admin.provider';
 import { SeriesRepository } from './series/series.repository';
 import { SeriesService } from './series/series.service';
 
@@ -81,11 +80,11 @@ export class ApiModule {
         ...API_RESOLVERS,
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_FILTER, useClass: RethrowToFormatErrorFilter },
-        { provide: PRIVACY_ADMIN, useClass: TablePrivacyAdmin },
         AnomaliesRepository,
         AnomalyFeed,
         CatalogAdmin,
         PatternsRepository,
+        PrivacyAdmin,
         SeriesRepository,
         SeriesService,
       ],

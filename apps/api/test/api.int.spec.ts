@@ -426,18 +426,33 @@ describe('consent and erasure', () => {
     expect(read.data?.consent).toBeNull();
   });
 
-  it('records an erasure request for the pseudonym', async () => {
+  it('erases a subject: its data_points and consent deleted, a consent.v1 tombstone, the request completed and audited', async () => {
     const subjectId = `user-${randomUUID()}`;
-    const response = await api.gql<{ requestErasure: { id: string; subject: string; status: string } }>(
-      `mutation($subjectId: String!) { requestErasure(subjectId: $subjectId) { id subject status } }`,
+    const pseudonym = expectedPseudonym(subjectId);
+    await api.gql(`mutation($subjectId: String!) { recordConsent(subjectId: $subjectId, purposes: [{ purpose: "performance", granted: true }]) { subject } }`, { subjectId });
+    await api.db.pool.query(
+      `INSERT INTO data_points (time, metric, value, subject, source_id, event_id, received_at) VALUES (now(), 'checkout.latency', 1, $1, 's', $2, now()), (now(), 'checkout.latency', 2, 'someone-else', 's', $3, now())`,
+      [pseudonym, randomUUID(), randomUUID()],
+    );
+    const response = await api.gql<{ requestErasure: { id: string; subject: string; status: string; deletedRows: Record<string, number>; alreadyErased: boolean } }>(
+      `mutation($subjectId: String!) { requestErasure(subjectId: $subjectId) { id subject status deletedRows alreadyErased } }`,
       { subjectId },
     );
-    expect(response.data?.requestErasure).toMatchObject({ subject: expectedPseudonym(subjectId), status: 'pending' });
-    const row = await api.db.pool.query(`SELECT subject, status FROM erasure_requests WHERE id = $1`, [response.data?.requestErasure.id]);
-    expect(row.rows[0]).toEqual({ subject: expectedPseudonym(subjectId), status: 'pending' });
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.requestErasure).toMatchObject({ subject: pseudonym, status: 'completed', deletedRows: { data_points: 1, consents: 1 }, alreadyErased: false });
+    const left = await api.db.pool.query(`SELECT (SELECT count(*)::int FROM data_points WHERE subject = $1) AS points, (SELECT count(*)::int FROM consents WHERE subject = $1) AS consents, (SELECT count(*)::int FROM data_points WHERE subject = 'someone-else') AS others`, [pseudonym]);
+    expect(left.rows[0]).toEqual({ points: 0, consents: 0, others: 1 });
+    const request = await api.db.pool.query(`SELECT status FROM erasure_requests WHERE id = $1`, [response.data?.requestErasure.id]);
+    expect(request.rows[0].status).toBe('completed');
+    const messages = await readTopic(api.kafka, api.topics.consent, (read) => read.some((message) => message.key === pseudonym && message.value === null));
+    expect(messages.filter((message) => message.key === pseudonym).at(-1)?.value).toBeNull();
+    const audit = await api.db.pool.query(`SELECT actor FROM audit_log WHERE action = 'subject.erase' AND target = $1`, [pseudonym]);
+    expect(audit.rows).toEqual([{ actor: 'bootstrap-admin' }]);
+    const read = await api.gql<{ consent: unknown }>(`query($subjectId: String!) { consent(subjectId: $subjectId) { subject } }`, { subjectId }, viewerToken);
+    expect(read.data?.consent).toBeNull();
   });
 
-  it.each([['an unknown purpose shape', 'Performance!'], ['an empty purpose', '']])('refuses %s', async (_name, purpose) => {
+  it.each([['an unknown purpose shape', 'Performance!'], ['an empty purpose', ''], ['purpose none', 'none']])('refuses %s', async (_name, purpose) => {
     const response = await api.gql(`mutation($p: String!) { recordConsent(subjectId: "s", purposes: [{ purpose: $p, granted: true }]) { subject } }`, { p: purpose });
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
   });

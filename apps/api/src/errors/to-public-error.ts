@@ -1,5 +1,5 @@
 import { CatalogValidationError, formatCatalogIssue } from '@telemetry/catalog';
-import { ApiTokenInputError, InvalidSourceNameError, MetricNotFoundError, SourceNameTakenError, SourceNotFoundError } from '@telemetry/admin';
+import { ApiTokenInputError, InvalidConsentError, InvalidSourceNameError, MetricNotFoundError, SourceNameTakenError, SourceNotFoundError } from '@telemetry/admin';
 import type { GraphQLFormattedError } from 'graphql';
 import { ApiError } from './api-error';
 
@@ -36,7 +36,7 @@ const translateDomainError = (error: unknown): ApiError | undefined => {
     });
   }
   if (error instanceof MetricNotFoundError) return new ApiError('NOT_FOUND', error.message, { metric: error.metric });
-  if (error instanceof ApiTokenInputError || error instanceof SourceNameTakenError || error instanceof InvalidSourceNameError) {
+  if (error instanceof ApiTokenInputError || error instanceof SourceNameTakenError || error instanceof InvalidSourceNameError || error instanceof InvalidConsentError) {
     return new ApiError('BAD_USER_INPUT', error.message);
   }
   if (error instanceof SourceNotFoundError) return new ApiError('NOT_FOUND', error.message);

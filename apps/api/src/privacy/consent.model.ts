@@ -1,4 +1,5 @@
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import type { SubjectConsent } from '@telemetry/admin';
 import { GraphQLJSON } from '../graphql/json.scalar';
 
 @InputType({ description: 'One consent purpose, granted or withdrawn.' })
@@ -24,20 +25,14 @@ export class Consent {
 export class ErasureRequest {
   @Field(() => ID) id!: string;
   @Field({ description: 'The pseudonym.' }) subject!: string;
-  @Field({ description: 'pending | completed | failed' }) status!: string;
+  @Field({ description: 'pending | completed | failed' }) status!: 'pending' | 'completed' | 'failed';
   @Field() requestedAt!: Date;
   @Field(() => Date, { nullable: true }) completedAt!: Date | null;
-  @Field(() => GraphQLJSON, { nullable: true, description: 'Rows deleted per table, once completed.' }) deletedRows!: Record<string, unknown> | null;
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Rows deleted per table, once completed.' }) deletedRows!: Readonly<Record<string, number>> | null;
+  @Field({ description: 'True when an earlier request had already erased everything and this one found nothing left.' }) alreadyErased!: boolean;
 }
 
-/** What the privacy operations of libs/admin return, mapped onto the GraphQL types. */
-export interface ConsentState {
-  readonly subject: string;
-  readonly purposes: Readonly<Record<string, boolean>>;
-  readonly updatedAt: Date;
-}
-
-export const toConsent = (state: ConsentState): Consent => ({
+export const toConsent = (state: SubjectConsent): Consent => ({
   subject: state.subject,
   purposes: Object.entries(state.purposes)
     .sort(([a], [b]) => a.localeCompare(b))

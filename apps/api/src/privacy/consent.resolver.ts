@@ -1,13 +1,13 @@
-import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { actorOf } from '../auth/actor-of';
 import type { GraphqlContext } from '../auth/graphql-context';
+import { badUserInput } from '../errors/api-error';
 import { Consent, ErasureRequest, PurposeGrant, toConsent } from './consent.model';
-import { PRIVACY_ADMIN, type PrivacyAdmin } from './privacy-admin.port';
+import { PrivacyAdmin } from './privacy-admin.provider';
 
 @Resolver(() => Consent)
 export class ConsentResolver {
-  constructor(@Inject(PRIVACY_ADMIN) private readonly privacy: PrivacyAdmin) {}
+  constructor(private readonly privacy: PrivacyAdmin) {}
 
   @Query(() => Consent, { nullable: true, description: 'The consent recorded for a subject (looked up by its pseudonym); null when none.' })
   async consent(@Args('subjectId') subjectId: string): Promise<Consent | null> {
@@ -21,10 +21,14 @@ export class ConsentResolver {
     @Args('purposes', { type: () => [PurposeGrant] }) purposes: PurposeGrant[],
     @Context() context: GraphqlContext,
   ): Promise<Consent> {
-    return toConsent(await this.privacy.recordConsent(subjectId, purposes, actorOf(context)));
+    const byPurpose = new Map(purposes.map((grant) => [grant.purpose, grant.granted]));
+    if (byPurpose.size !== purposes.length) throw badUserInput('purposes lists a purpose twice', { argument: 'purposes' });
+    return toConsent(await this.privacy.recordConsent(subjectId, Object.fromEntries(byPurpose), actorOf(context)));
   }
 
-  @Mutation(() => ErasureRequest, { description: 'Requests erasure of everything stored about a subject. Audited.' })
+  @Mutation(() => ErasureRequest, {
+    description: 'Erases everything stored about a subject: consent.v1 tombstone, then its rows deleted from every per-subject table. Audited.',
+  })
   requestErasure(@Args('subjectId') subjectId: string, @Context() context: GraphqlContext): Promise<ErasureRequest> {
     return this.privacy.requestErasure(subjectId, actorOf(context));
   }
