@@ -1,3 +1,4 @@
+import { createDetector } from '@telemetry/anomaly';
 import type { MetricDefinition } from '@telemetry/contracts';
 import { describe, expect, it } from 'vitest';
 import { scorePoints } from './score-points';
@@ -20,12 +21,26 @@ describe('scorePoints', () => {
     ]);
   });
 
-  it('reports a spike after warm-up, and nothing on the clean stretch before it', () => {
+  it('reports what scores at or above the threshold, with the detector that scored it', () => {
     const values = Array.from({ length: 400 }, (_, index) => 100 + ((index * 7919) % 11) - 5);
     values.push(5_000);
-    const outcome = scorePoints(new SeriesDetectors({ warmupPoints: 50 }), series('api.latency', values), context);
-    expect(outcome.findings.map((finding) => finding.point.value)).toEqual([5_000]);
-    expect(outcome.findings[0]).toMatchObject({ detector: expect.not.stringMatching(/^(static|warmup)$/), severity: expect.stringMatching(/^(warning|critical)$/) });
+    const points = series('api.latency', values);
+    // The same points through a lone detector: the threshold sits between the spike and everything before it.
+    const lone = createDetector({ warmupPoints: 50 });
+    const scores = points.map((point) => lone.score(point.atMs, point.value).score);
+    const spikeScore = scores[scores.length - 1]!;
+    const threshold = (Math.max(...scores.slice(0, -1)) + spikeScore) / 2;
+    expect(spikeScore).toBeGreaterThan(threshold);
+
+    const outcome = scorePoints(new SeriesDetectors({ warmupPoints: 50 }), points, { ...context, threshold });
+    expect(outcome.findings).toHaveLength(1);
+    expect(outcome.findings[0]).toMatchObject({ point: points[400], score: spikeScore, detector: expect.not.stringMatching(/^(static|warmup)$/) });
+  });
+
+  it('reports nothing during warm-up, however low the threshold', () => {
+    const values = [100, 100, 100, 5_000, 100, -5_000, 100, 100];
+    const outcome = scorePoints(new SeriesDetectors({ warmupPoints: 50 }), series('api.latency', values), { ...context, threshold: Number.MIN_VALUE });
+    expect(outcome).toEqual({ findings: [], scored: values.length, replays: 0 });
   });
 
   it('counts points it already learned as replays and scores nothing for them', () => {
