@@ -1,0 +1,81 @@
+import { createEventValidator, type DeadLetter, type MetricDefinition, type RawEnvelope } from '@telemetry/contracts';
+import type { ConsumedMessage } from '@telemetry/kafka';
+import { createCatalogLookup, createPrivacyTally, createScrubber, DailyBudgetCounter, pseudonymize, type PrivacyBatch } from '@telemetry/privacy';
+import { describe, expect, it } from 'vitest';
+import { filterMessages } from './filter-messages';
+
+const KEY = 'unit-test-pseudonym-key-0123456789abcdef';
+const NOW = Date.UTC(2026, 10, 25, 12);
+const AT = new Date(NOW);
+const definitions = new Map<string, MetricDefinition>([
+  ['app.crash', { name: 'app.crash', type: 'counter', description: 'd', purpose: 'none', expires: 'never', attributes: ['build'] }],
+]);
+
+const batch = (): PrivacyBatch => ({
+  nowMs: NOW,
+  maxFutureMs: 86_400_000,
+  validateEvent: createEventValidator(),
+  findMetric: createCatalogLookup((name) => definitions.get(name)),
+  consentFor: () => undefined,
+  pseudonymize: (subjectId) => pseudonymize(KEY, subjectId),
+  budget: new DailyBudgetCounter(),
+  scrubber: createScrubber(),
+  tally: createPrivacyTally(),
+});
+
+const message = (value: string | null, key: string | null = 'source-1', offset = '0'): ConsumedMessage => ({
+  topic: 'telemetry.raw.v1',
+  partition: 0,
+  offset,
+  key,
+  value: value === null ? null : Buffer.from(value),
+  timestampMs: NOW,
+});
+
+const envelope = (events: unknown[], sourceId = 'source-1'): string =>
+  JSON.stringify({ sourceId, receivedAt: '2026-11-25T12:00:00.000Z', events });
+
+const parse = <T>(value: string | Buffer | null | undefined): T => JSON.parse(String(value)) as T;
+
+describe('filterMessages', () => {
+  it('keeps passing events in one clean envelope per raw envelope, keyed by source, in order', () => {
+    const events = [
+      { id: 'a', metric: 'app.crash', value: 1, timestamp: NOW, subjectId: 'dev-1', attributes: { build: '1.2', host: 'x' } },
+      { id: 'b', metric: 'nope.metric', value: 1, timestamp: NOW },
+      { id: 'c', metric: 'app.crash', value: 2, timestamp: NOW },
+    ];
+    const result = filterMessages([message(envelope(events)), message(envelope([events[2]], 'source-2'), 'source-2', '1')], batch(), AT);
+    expect(result.eventsIn).toBe(4);
+    expect(result.clean.map((out) => out.key)).toEqual(['source-1', 'source-2']);
+    const first = parse<RawEnvelope>(result.clean[0]?.value);
+    expect(first).toEqual({
+      sourceId: 'source-1',
+      receivedAt: '2026-11-25T12:00:00.000Z',
+      events: [
+        { id: 'a', metric: 'app.crash', value: 1, timestamp: NOW, subjectId: pseudonymize(KEY, 'dev-1'), attributes: { build: '1.2' } },
+        { id: 'c', metric: 'app.crash', value: 2, timestamp: NOW },
+      ],
+    });
+    expect(result.deadLetters.map((out) => parse<DeadLetter>(out.value))).toEqual([
+      { sourceId: 'source-1', event: { id: 'b', metric: 'nope.metric', value: 1, timestamp: NOW }, reason: 'unknown_metric', stage: 'privacy', at: AT.toISOString() },
+    ]);
+  });
+
+  it('produces no clean envelope when every event was rejected', () => {
+    const result = filterMessages([message(envelope([{ id: 'b', metric: 'nope.metric', value: 1, timestamp: NOW }]))], batch(), AT);
+    expect(result.clean).toEqual([]);
+    expect(result.deadLetters).toHaveLength(1);
+  });
+
+  it.each([
+    ['not JSON', 'alice@example.com {'],
+    ['JSON but not an envelope', JSON.stringify({ events: 'alice@example.com' })],
+    ['no value', null],
+  ])('dead-letters an unreadable envelope (%s) without its content', (_case, value) => {
+    const result = filterMessages([message(value, 'source-9')], batch(), AT);
+    expect(result.envelopesRejected).toBe(1);
+    expect(result.deadLetters.map((out) => [out.key, parse<DeadLetter>(out.value)])).toEqual([
+      ['source-9', { sourceId: 'source-9', event: null, reason: 'malformed', stage: 'privacy', at: AT.toISOString() }],
+    ]);
+  });
+});
