@@ -113,10 +113,7 @@ export class IngestService {
       const header: EnvelopeHeader = { sourceId: source.sourceId, receivedAt: new Date(receivedAtMs).toISOString() };
       await this.produce(source, buildRawEnvelopes(header, mapping.events, this.settings.maxKafkaRequestBytes));
     }
-    this.countOutcome('metrics', mapping.events.length, mapping.reasons);
-    if (mapping.rejectedDataPoints > mapping.reasons.length) {
-      this.metrics.eventsRejected.inc({ route: 'metrics', reason: 'invalid_event' }, mapping.rejectedDataPoints - mapping.reasons.length);
-    }
+    this.countOutcome('metrics', mapping.events.length, mapping.rejectionReasons);
     return { mapping, encoding };
   }
 

@@ -21,8 +21,10 @@ export interface OtlpMapping {
   events: TelemetryEvent[];
   dataPoints: number;
   rejectedDataPoints: number;
-  /** The first few rejection reasons, for partial_success.error_message. */
+  /** The first few rejections with their metric, for partial_success.error_message. */
   reasons: string[];
+  /** Every rejected point's reason, without the metric (bounded categories for metrics). */
+  rejectionReasons: string[];
 }
 
 const MAX_REASONS = 5;
@@ -121,11 +123,12 @@ export const mapOtlpMetrics = (
   limits: EventLimits,
   receivedAtMs: number,
 ): OtlpMapping => {
-  const mapping: OtlpMapping = { events: [], dataPoints: 0, rejectedDataPoints: 0, reasons: [] };
+  const mapping: OtlpMapping = { events: [], dataPoints: 0, rejectedDataPoints: 0, reasons: [], rejectionReasons: [] };
 
-  const reject = (reason: string) => {
+  const reject = (metric: string, reason: string) => {
     mapping.rejectedDataPoints++;
-    if (mapping.reasons.length < MAX_REASONS) mapping.reasons.push(reason);
+    mapping.rejectionReasons.push(reason);
+    if (mapping.reasons.length < MAX_REASONS) mapping.reasons.push(`${metric || '(unnamed metric)'}: ${reason}`);
   };
 
   const attributesFor = (context: PointContext, point: OtlpKeyValue[] | null | undefined, reserved: number): Attributes => {
@@ -144,8 +147,8 @@ export const mapOtlpMetrics = (
   const emit = (context: PointContext, events: TelemetryEvent[]) => {
     mapping.dataPoints++;
     for (const event of events) {
-      const result = validate(event, context.metric);
-      if (!result.ok) return reject(result.reason);
+      const result = validate(event);
+      if (!result.ok) return reject(event.metric, result.reason);
     }
     for (const event of events) mapping.events.push(event);
   };
