@@ -116,9 +116,10 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureTopics(this.kafka, topicSpecs(this.config.KAFKA_TOPIC_SUFFIX), this.config.KAFKA_TOPIC_PARTITIONS);
+    await retryWhileRetriable(() => ensureTopics(this.kafka, topicSpecs(this.config.KAFKA_TOPIC_SUFFIX), this.config.KAFKA_TOPIC_PARTITIONS));
     this.producer = await BatchProducer.connect(this.kafka);
-    this.catalog = await startCatalogClient(this.kafka, this.topics.catalog, 'anomaly');
+    // Right after topics are created the broker may not know their leaders yet.
+    this.catalog = await retryWhileRetriable(() => startCatalogClient(this.kafka, this.topics.catalog, 'anomaly'));
     this.catalog.onChange((name, definition) => this.trackResolution(name, definition));
     await this.catalog.caughtUp;
     for (const definition of this.catalog.all()) this.trackResolution(definition.name, definition);
@@ -143,7 +144,8 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     // Finishes the batch in hand and commits it, then leaves the group.
     await this.consumer?.stop();
-    await this.serial(() => this.checkpoint('shutdown'));
+    const checkpointed = await this.serial(() => this.checkpoint('shutdown'));
+    this.logger.info({ checkpointed, series: this.detectors.size, pendingWebhooks: this.notifier.depth }, 'anomaly detection stopped; state checkpointed');
     await this.locks.close();
     await this.notifier.drain(NOTIFIER_DRAIN_TIMEOUT_MS);
     await this.producer?.disconnect();
@@ -382,6 +384,21 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 }
+
+const STARTUP_ATTEMPTS = 8;
+
+/** Retries a start-up step while Kafka calls its error retriable (leader elections, metadata not yet propagated). */
+const retryWhileRetriable = async <T>(step: () => Promise<T>): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      const retriable = typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+      if (!retriable || attempt >= STARTUP_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+};
 
 const parsePartitionName = (name: string): { stream: DetectorStream; partition: number } => {
   const [stream, partition] = name.split(':');

@@ -22,7 +22,7 @@ export interface AnomalyMetrics {
 export const createAnomalyMetrics = (registry: Registry, series: () => number, queueDepth: () => number): AnomalyMetrics => {
   let lastCheckpointAtMs = Date.now();
   const registers = [registry];
-  return {
+  const metrics: AnomalyMetrics = {
     seriesTracked: new Gauge({
       name: 'anomaly_series_tracked',
       help: 'Series with a detector in memory on this instance',
@@ -65,4 +65,8 @@ export const createAnomalyMetrics = (registry: Registry, series: () => number, q
       lastCheckpointAtMs = Date.now();
     },
   };
+  // Series that exist from the start, at 0, so dashboards and rate() see them before the first event.
+  for (const stream of ['rollup', 'raw']) metrics.pointsScored.inc({ stream }, 0);
+  for (const outcome of ['delivered', 'failed', 'dropped']) metrics.webhookDeliveries.inc({ outcome }, 0);
+  return metrics;
 };
