@@ -1,0 +1,271 @@
+/**
+ * `npm run bench:pipeline`: the whole pipeline on this machine. Starts ingest, privacy and the
+ * processor as child processes (own topics telemetry.*.v1.bench-<random>, own database), creates
+ * sources through libs/admin, defines the metric, grants consent, pushes BENCH_EVENTS (default
+ * 2,000,000) events through HTTP ingest in 1,000-event requests and waits until every one is a
+ * row of data_points. Then, in the same run and database, it measures a bare COPY of the same
+ * rows into the same table (emptied first) as the baseline. Prints events/s for both, the ratio,
+ * and p50/p99 of ingest-to-queryable latency (stored_at − received_at), and ends with one JSON line.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { applyMetricDefinition, createSource, recordConsent } from '@telemetry/admin';
+import { BatchProducer, ensureTopics, topicNames, topicSpecs } from '@telemetry/kafka';
+import { createTestDatabase, testKafka, TEST_KAFKA_CONFIG, type TestDatabase } from '@telemetry/test-support';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+
+const TOTAL_EVENTS = Number(process.env['BENCH_EVENTS'] ?? 2_000_000);
+const EVENTS_PER_REQUEST = 1_000;
+const CONCURRENT_REQUESTS = Number(process.env['BENCH_CONCURRENCY'] ?? 8);
+/** Several sources, so envelopes (keyed by source) spread over the partitions. */
+const SOURCE_COUNT = 8;
+const PARTITIONS = 4;
+const SUBJECTS = 1_000;
+const PSEUDONYM_KEY = 'bench-pipeline-pseudonym-key-0123456789';
+const METRIC = 'bench.pipeline.latency';
+const REPO = resolve(__dirname, '../../..');
+const SERVICES = ['ingest', 'privacy', 'processor'] as const;
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+const freePort = () =>
+  new Promise<number>((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+const waitReady = async (name: string, url: string, child: ChildProcess, timeoutMs = 120_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready`);
+    const ready = await fetch(url).then((response) => response.ok, () => false);
+    if (ready) return;
+    await sleep(250);
+  }
+  throw new Error(`${name} was not ready at ${url} within ${timeoutMs} ms`);
+};
+
+const body = (firstIndex: number, nowMs: number): string => {
+  const events: string[] = [];
+  for (let index = firstIndex; index < firstIndex + EVENTS_PER_REQUEST; index += 1) {
+    events.push(
+      `{"id":"bp-${index}","metric":"${METRIC}","value":${(index % 997) + 0.5},"timestamp":${nowMs},"subjectId":"user-${index % SUBJECTS}",` +
+        `"attributes":{"region":"${['eu', 'us', 'ap'][index % 3]}","app_version":"${index % 5}.0"}}`,
+    );
+  }
+  return `{"events":[${events.join(',')}]}`;
+};
+
+const post = async (port: number, apiKey: string, payload: string): Promise<number> => {
+  for (;;) {
+    const response = await fetch(`http://127.0.0.1:${port}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: payload,
+    });
+    const text = await response.text();
+    if (response.status === 202) {
+      const answer = JSON.parse(text) as { accepted: number; rejected: unknown[] };
+      if (answer.rejected.length > 0) throw new Error(`ingest rejected events: ${JSON.stringify(answer.rejected.slice(0, 3))}`);
+      return answer.accepted;
+    }
+    if (response.status === 429 || response.status === 503) {
+      await sleep(Number(response.headers.get('retry-after') ?? '0.2') * 1_000);
+      continue;
+    }
+    throw new Error(`ingest answered ${response.status}: ${text.slice(0, 300)}`);
+  }
+};
+
+const storedRows = async (db: TestDatabase): Promise<number> =>
+  Number((await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM data_points WHERE metric = $1`, [METRIC])).rows[0]?.n);
+
+const main = async () => {
+  const missing = SERVICES.filter((service) => !existsSync(join(REPO, `apps/${service}/src/main.ts`)));
+  if (missing.length > 0) {
+    log(`bench:pipeline skipped: ${missing.map((service) => `apps/${service}/src/main.ts`).join(', ')} missing`);
+    log(JSON.stringify({ bench: 'pipeline', skipped: `missing ${missing.join(', ')}` }));
+    return;
+  }
+  const suffix = `.bench-${randomBytes(4).toString('hex')}`;
+  const kafka = testKafka();
+  const topics = topicNames(suffix);
+  // Under a loaded broker, metadata for just-created topics can lag: retry a few times.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await ensureTopics(kafka, topicSpecs(suffix), PARTITIONS);
+      break;
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await sleep(1_000);
+    }
+  }
+  const db = await createTestDatabase();
+  const children: ChildProcess[] = [];
+  const copyFile = join(tmpdir(), `bench-pipeline-${randomBytes(4).toString('hex')}.copy`);
+  try {
+    const producer = await BatchProducer.connect(kafka);
+    await applyMetricDefinition(
+      { pool: db.pool, producer, catalogTopic: topics.catalog },
+      {
+        name: METRIC,
+        type: 'histogram',
+        unit: 'ms',
+        description: 'Pipeline benchmark latency.',
+        owner: 'bench',
+        hypothesis: 'The pipeline keeps up with its target load.',
+        action: 'Profile the slowest stage.',
+        purpose: 'performance',
+        // The catalog allows at most 13 months ahead.
+        expires: new Date(Date.now() + 300 * 86_400_000).toISOString().slice(0, 10),
+        attributes: ['region', 'app_version'],
+      },
+      'bench',
+    );
+    for (let subject = 0; subject < SUBJECTS; subject += 1) {
+      await recordConsent({ pool: db.pool, producer, consentTopic: topics.consent, pseudonymKey: PSEUDONYM_KEY }, `user-${subject}`, { performance: true }, 'bench');
+    }
+    await producer.disconnect();
+    const keys: string[] = [];
+    for (let index = 0; index < SOURCE_COUNT; index += 1) keys.push((await createSource(db.pool, `bench-source-${index}`)).apiKey);
+
+    const ingestPort = await freePort();
+    const privacyPort = await freePort();
+    const processorPort = await freePort();
+    const env = {
+      ...process.env,
+      KAFKA_BROKERS: TEST_KAFKA_CONFIG.KAFKA_BROKERS,
+      KAFKA_TOPIC_SUFFIX: suffix,
+      KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
+      DATABASE_URL: db.url,
+      PSEUDONYM_KEY,
+      LOG_LEVEL: 'warn',
+      INGEST_PORT: String(ingestPort),
+      INGEST_HOST: '127.0.0.1',
+      INGEST_RATE_LIMIT_EVENTS_PER_SECOND: '0',
+      PRIVACY_HEALTH_PORT: String(privacyPort),
+      PRIVACY_CONSUMER_GROUP: `privacy${suffix}`,
+      PROCESSOR_HEALTH_PORT: String(processorPort),
+      PROCESSOR_GROUP_ID: `processor${suffix}`,
+      MINING_INTERVAL_MS: '0',
+    };
+    for (const service of SERVICES) {
+      const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${service}/src/main.ts`], { cwd: REPO, env, stdio: ['ignore', 'ignore', 'inherit'] });
+      children.push(child);
+    }
+    const [ingest, privacy, processor] = children as [ChildProcess, ChildProcess, ChildProcess];
+    await waitReady('ingest', `http://127.0.0.1:${ingestPort}/readyz`, ingest);
+    await waitReady('privacy', `http://127.0.0.1:${privacyPort}/readyz`, privacy);
+    await waitReady('processor', `http://127.0.0.1:${processorPort}/readyz`, processor);
+
+    // Warm-up: one request through every stage, so consumer-group joins are not timed.
+    const warmupIndex = TOTAL_EVENTS + 10_000_000;
+    await post(ingestPort, keys[0] as string, body(warmupIndex, Date.now()));
+    const warmupDeadline = Date.now() + 120_000;
+    while ((await storedRows(db)) < EVENTS_PER_REQUEST) {
+      if (Date.now() > warmupDeadline) throw new Error('warm-up events never became rows: is the pipeline running?');
+      await sleep(250);
+    }
+    await db.pool.query(`DELETE FROM data_points WHERE metric = $1`, [METRIC]);
+    log(`pipeline ready (ingest :${ingestPort}); pushing ${TOTAL_EVENTS.toLocaleString('en')} events in ${EVENTS_PER_REQUEST}-event requests, ${CONCURRENT_REQUESTS} at a time`);
+
+    const startedMs = Date.now();
+    let nextRequest = 0;
+    let accepted = 0;
+    const requests = TOTAL_EVENTS / EVENTS_PER_REQUEST;
+    const lane = async () => {
+      for (let request = nextRequest++; request < requests; request = nextRequest++) {
+        const acceptedNow = await post(ingestPort, keys[request % keys.length] as string, body(request * EVENTS_PER_REQUEST, Date.now()));
+        accepted += acceptedNow;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENT_REQUESTS }, lane));
+    const ingestedMs = Date.now();
+    log(`ingest accepted ${accepted.toLocaleString('en')} events in ${((ingestedMs - startedMs) / 1_000).toFixed(1)} s`);
+    let stored = 0;
+    const storeDeadline = Date.now() + 30 * 60_000;
+    for (;;) {
+      stored = await storedRows(db);
+      if (stored >= accepted) break;
+      if (Date.now() > storeDeadline) throw new Error(`only ${stored} of ${accepted} events became rows within 30 minutes`);
+      await sleep(200);
+    }
+    // The last row's stored_at is when everything was queryable (the polling adds up to 200 ms otherwise).
+    const { rows: timing } = await db.pool.query<{ last: Date; p50: number; p99: number }>(
+      `SELECT max(stored_at) AS last,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - received_at) * 1000) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - received_at) * 1000) AS p99
+         FROM data_points WHERE metric = $1`,
+      [METRIC],
+    );
+    const pipelineSeconds = ((timing[0]?.last.getTime() ?? Date.now()) - startedMs) / 1_000;
+    const eventsPerSec = stored / pipelineSeconds;
+    log(`pipeline: ${stored.toLocaleString('en')} rows queryable after ${pipelineSeconds.toFixed(1)} s → ${Math.round(eventsPerSec).toLocaleString('en')} events/s`);
+    log(`ingest-to-queryable latency (stored_at − received_at): p50 ${Math.round(timing[0]?.p50 ?? 0)} ms, p99 ${Math.round(timing[0]?.p99 ?? 0)} ms`);
+
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => (child.exitCode !== null ? Promise.resolve() : new Promise((done) => child.once('exit', done)))));
+    children.length = 0;
+
+    // Baseline: the same rows, COPYed by one bare client into the same (emptied) table.
+    const exportClient = await db.pool.connect();
+    try {
+      await pipeline(
+        exportClient.query(copyTo(`COPY (SELECT time, metric, value, subject, source_id, attributes, event_id, received_at FROM data_points WHERE metric = '${METRIC}') TO STDOUT`)),
+        createWriteStream(copyFile),
+      );
+      await exportClient.query(`TRUNCATE data_points`);
+      await exportClient.query('VACUUM ANALYZE data_points');
+    } finally {
+      exportClient.release();
+    }
+    const copyClient = await db.pool.connect();
+    let baselineSeconds: number;
+    try {
+      const copyStartedMs = Date.now();
+      await pipeline(createReadStream(copyFile, { highWaterMark: 1024 * 1024 }), copyClient.query(copyFrom(`COPY data_points (time, metric, value, subject, source_id, attributes, event_id, received_at) FROM STDIN`)));
+      baselineSeconds = (Date.now() - copyStartedMs) / 1_000;
+    } finally {
+      copyClient.release();
+    }
+    const copied = await storedRows(db);
+    const baselineCopyEventsPerSec = copied / baselineSeconds;
+    log(`bare COPY: ${copied.toLocaleString('en')} rows in ${baselineSeconds.toFixed(1)} s → ${Math.round(baselineCopyEventsPerSec).toLocaleString('en')} events/s`);
+    const ratio = eventsPerSec / baselineCopyEventsPerSec;
+    log(`ratio ${ratio.toFixed(2)} (targets: ≥ 50,000 events/s, ratio ≥ 0.3, p99 < 2,000 ms; 2-core machine shared with Kafka, PostgreSQL and the bench itself)`);
+    log(
+      JSON.stringify({
+        bench: 'pipeline',
+        events: stored,
+        eventsPerSec: Math.round(eventsPerSec),
+        baselineCopyEventsPerSec: Math.round(baselineCopyEventsPerSec),
+        ratio: Number(ratio.toFixed(3)),
+        p50LatencyMs: Math.round(timing[0]?.p50 ?? 0),
+        p99LatencyMs: Math.round(timing[0]?.p99 ?? 0),
+      }),
+    );
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    rmSync(copyFile, { force: true });
+    await db.drop();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch((error: unknown) => log(`could not delete bench topics: ${String(error)}`));
+    await admin.disconnect();
+  }
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:pipeline failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
