@@ -1,5 +1,5 @@
 import type { Attributes } from '@telemetry/contracts';
-import { DEFAULT_SCRUB_RULES, SCRUB_RULE_NAMES, type ScrubRule, type ScrubRuleName } from './scrub-rules';
+import { DEFAULT_SCRUB_RULES, SCRUB_RULE_NAMES, type ScrubFeatures, type ScrubRule, type ScrubRuleName } from './scrub-rules';
 
 export interface Scrubber {
   /** Rule names, in the order they run; `hits[i]` counts matches of `ruleNames[i]`. */
@@ -10,13 +10,21 @@ export interface Scrubber {
   scrubAttributes: (attributes: Attributes, hits: number[]) => Attributes;
 }
 
-const countDigits = (value: string): number => {
+const MIN_SCRUBBED_LENGTH = 6;
+
+const featuresOf = (value: string): ScrubFeatures => {
   let digits = 0;
+  let at = false;
+  let colon = false;
+  let dot = false;
   for (let index = 0; index < value.length; index += 1) {
     const code = value.charCodeAt(index);
     if (code >= 48 && code <= 57) digits += 1;
+    else if (code === 64) at = true;
+    else if (code === 58) colon = true;
+    else if (code === 46) dot = true;
   }
-  return digits;
+  return { digits, at, colon, dot };
 };
 
 /** Parses "email,ipv4,phone" (config) into rule names; unknown names are an error naming them. */
@@ -40,16 +48,20 @@ export const createScrubber = (
     ...SCRUB_RULE_NAMES.filter((name) => selected.has(name)).map((name) => DEFAULT_SCRUB_RULES[name]),
     ...(options.customRules ?? []),
   ];
+  const customRules = options.customRules?.length ?? 0;
   for (const rule of rules) {
     if (!rule.pattern.global) throw new Error(`scrub rule ${rule.name}: pattern must be global (g flag)`);
   }
 
   const scrubValue = (value: string, hits: number[]): string => {
-    const digitCount = countDigits(value);
+    // The shortest value any built-in rule redacts is an e-mail address such as "a@b.co".
+    if (value.length < MIN_SCRUBBED_LENGTH && customRules === 0) return value;
+    const features = featuresOf(value);
     let result = value;
     for (let index = 0; index < rules.length; index += 1) {
       const rule = rules[index] as ScrubRule;
-      if (!rule.applies(result, digitCount)) continue;
+      // Features of the original value: replacements only remove digits, '@', ':' and '.', never add them.
+      if (!rule.applies(result, features)) continue;
       result = result.replace(rule.pattern, (match) => {
         const replacement = rule.replace(match);
         if (replacement !== match) hits[index] = (hits[index] ?? 0) + 1;

@@ -8,10 +8,18 @@ import { passesLuhn } from './luhn';
  * the input, whatever the input. `replace` sees each candidate and returns it unchanged when the
  * check behind the pattern (Luhn, octet range, digit count) says it is not PII.
  */
+/** What one pass over a value finds, so that most rules are skipped without running their pattern. */
+export interface ScrubFeatures {
+  readonly digits: number;
+  readonly at: boolean;
+  readonly colon: boolean;
+  readonly dot: boolean;
+}
+
 export interface ScrubRule {
   readonly name: string;
   /** A cheap test that must hold before the pattern runs (most values hold no PII). */
-  readonly applies: (value: string, digitCount: number) => boolean;
+  readonly applies: (value: string, features: ScrubFeatures) => boolean;
   /** Global: every match in the value is offered to `replace`. */
   readonly pattern: RegExp;
   readonly replace: (match: string) => string;
@@ -60,43 +68,44 @@ const withIpv6 = (candidate: string): string => {
 export const DEFAULT_SCRUB_RULES: Readonly<Record<ScrubRuleName, ScrubRule>> = {
   bearer: {
     name: 'bearer',
-    applies: (value) => value.length >= 15,
+    // The pattern is case-insensitive; this pre-check covers the spellings seen in practice (Bearer, bearer, BEARER).
+    applies: (value) => value.length >= 15 && (value.includes('earer') || value.includes('EARER')),
     pattern: /(?<![A-Za-z])bearer[ \t]{1,8}[A-Za-z0-9\-._~+/]{8,}=*/gi,
     replace: () => 'Bearer [token]',
   },
   jwt: {
     name: 'jwt',
-    applies: (value) => value.includes('eyJ'),
+    applies: (value, features) => features.dot && value.includes('eyJ'),
     pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
     replace: () => '[jwt]',
   },
   email: {
     name: 'email',
-    applies: (value) => value.includes('@'),
+    applies: (_value, features) => features.at && features.dot,
     pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g,
     replace: () => '[email]',
   },
   card: {
     name: 'card',
-    applies: (_value, digitCount) => digitCount >= 13,
+    applies: (_value, features) => features.digits >= 13,
     pattern: /(?<![\d+-])(?:\d[ -]?){12,18}\d(?!\d)/g,
     replace: (match) => (isCardNumber(match) ? '[card]' : match),
   },
   ipv6: {
     name: 'ipv6',
-    applies: (value) => value.includes(':'),
+    applies: (_value, features) => features.colon,
     pattern: /(?<![0-9A-Fa-f:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:.]{3,45}(?![\w:])/g,
     replace: withIpv6,
   },
   ipv4: {
     name: 'ipv4',
-    applies: (value, digitCount) => digitCount >= 4 && value.includes('.'),
+    applies: (_value, features) => features.digits >= 4 && features.dot,
     pattern: /(?<!\d|\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)/g,
     replace: (match) => truncateIpv4(match) ?? match,
   },
   phone: {
     name: 'phone',
-    applies: (_value, digitCount) => digitCount >= 7,
+    applies: (_value, features) => features.digits >= 7,
     pattern: /(?<![\w+.\-/])(?:\+\d{8,15}|(?:\+|00)?(?:\(\d{1,5}\)\d{0,8}|\d{1,8})(?:[ .\-/]{1,2}(?:\(\d{1,5}\)\d{0,8}|\d{1,8})){1,6})(?!\w)/g,
     replace: (match) => (isPhoneNumber(match) ? '[phone]' : match),
   },
