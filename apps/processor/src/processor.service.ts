@@ -248,11 +248,14 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     // Finish and commit the batch in hand first; then the jobs; then the connections.
-    await this.consumer?.stop();
-    await Promise.all(this.jobs.map((job) => job.stop()));
-    await this.admin?.disconnect();
-    await this.producer?.disconnect();
-    await this.catalog?.stop();
-    await this.pool.end();
+    try {
+      await this.consumer?.stop();
+      await Promise.all(this.jobs.map((job) => job.stop()));
+      await this.admin?.disconnect();
+      await this.producer?.disconnect();
+      await this.catalog?.stop();
+    } finally {
+      await this.pool.end();
+    }
   }
 }

@@ -266,15 +266,18 @@ describe('processor', () => {
     expect(stored.rows[0]).toEqual({ subject: { attribute: 'app_version', value: '2.0' }, support: '2000' });
   });
 
-  it('dead-letters invalid events with a reason and stores the valid ones beside them', async () => {
+  it('dead-letters invalid events with a reason and stores the valid ones beside them intact', async () => {
     await sendAndSettle('src-f', [
-      { id: 'ok-1', metric: 'app.latency', value: 1, timestamp: BASE_MS },
+      { id: 'ok-1', metric: 'app.latency', value: 1, timestamp: BASE_MS, attributes: { note: 'tab\there\nnew line \\ "quoted"' } },
       { id: 'bad-1', metric: 'app.latency', value: 1, timestamp: 'last tuesday' },
     ]);
     const dlq = await readTopic(kafka, topics.dlq, (messages) => messages.length > 0);
     expect(JSON.parse(dlq[0]?.value ?? 'null')).toMatchObject({ sourceId: 'src-f', stage: 'processor', event: { id: 'bad-1' } });
     expect(JSON.parse(dlq[0]?.value ?? 'null').reason).toMatch(/^invalid_event: timestamp/);
     expect(await count(`SELECT count(*) AS n FROM data_points WHERE event_id IN ('ok-1', 'bad-1')`)).toBe(1);
+    // COPY's text format escapes: tabs, newlines and backslashes arrive intact.
+    const stored = await db.pool.query(`SELECT attributes FROM data_points WHERE event_id = 'ok-1'`);
+    expect(stored.rows[0]?.attributes).toEqual({ note: 'tab\there\nnew line \\ "quoted"' });
   });
 
   it('applies per-metric retention to raw rows and drops whole partitions past the longest retention', async () => {

@@ -9,17 +9,31 @@ const copyEscape = (text: string): string =>
     ? text.replace(/[\\\n\r\t]/g, (char) => (char === '\\' ? '\\\\' : char === '\n' ? '\\n' : char === '\r' ? '\\r' : '\\t'))
     : text;
 
-const copyLine = (point: StoredPoint): string =>
-  [
-    new Date(point.timeMs).toISOString(),
-    copyEscape(point.metric),
-    String(point.value),
-    point.subject === null ? '\\N' : copyEscape(point.subject),
-    copyEscape(point.sourceId),
-    copyEscape(JSON.stringify(point.attributes)),
-    copyEscape(point.eventId),
-    new Date(point.receivedAtMs).toISOString(),
-  ].join('\t');
+/** Batches share timestamps (one receivedAt per envelope, events stamped together): format each once. */
+const isoFormatter = () => {
+  let lastMs = NaN;
+  let last = '';
+  return (ms: number): string => {
+    if (ms !== lastMs) {
+      lastMs = ms;
+      last = new Date(ms).toISOString();
+    }
+    return last;
+  };
+};
+
+const copyText = (points: readonly StoredPoint[]): string => {
+  const eventTime = isoFormatter();
+  const receivedTime = isoFormatter();
+  let text = '';
+  for (const point of points) {
+    text +=
+      `${eventTime(point.timeMs)}\t${copyEscape(point.metric)}\t${String(point.value)}\t` +
+      `${point.subject === null ? '\\N' : copyEscape(point.subject)}\t${copyEscape(point.sourceId)}\t` +
+      `${copyEscape(JSON.stringify(point.attributes))}\t${copyEscape(point.eventId)}\t${receivedTime(point.receivedAtMs)}\n`;
+  }
+  return text;
+};
 
 export const pointKey = (eventId: string, timeMs: number): string => `${eventId}\u0000${timeMs}`;
 
@@ -62,8 +76,7 @@ const sqlState = (error: unknown): string | undefined =>
  */
 export const insertPoints = async (client: PoolClient, points: readonly StoredPoint[]): Promise<StoredPoint[]> => {
   if (points.length === 0) return [];
-  let text = '';
-  for (const point of points) text += `${copyLine(point)}\n`;
+  const text = copyText(points);
   await client.query('SAVEPOINT copy_points');
   try {
     await copyInto(client, `COPY data_points ${COLUMNS} FROM STDIN`, text);
