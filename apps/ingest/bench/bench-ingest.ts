@@ -1,6 +1,8 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { createSource } from '@telemetry/admin';
@@ -14,7 +16,9 @@ import { createTestDatabase, testKafka, TEST_KAFKA_CONFIG } from '@telemetry/tes
  * (telemetry.raw.v1.bench-<random>, deleted afterwards) and its own throwaway database.
  */
 const EVENTS_PER_REQUEST = 1_000;
-const DURATION_SECONDS = Number(process.env['BENCH_DURATION_SECONDS'] ?? 10);
+const DURATION_SECONDS = Number(process.env['BENCH_DURATION_SECONDS'] ?? 15);
+/** Ingest and baseline take turns in short rounds, so a change in the machine's load hits both alike. */
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const WARMUP_SECONDS = 3;
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
 const PIPELINING = Number(process.env['BENCH_PIPELINING'] ?? 1);
@@ -68,6 +72,13 @@ const stopChild = (child: ChildProcess) =>
     child.kill('SIGTERM');
   });
 
+/** CPU time a child process used so far (Linux /proc, clock ticks of 10 ms). */
+const cpuMsOf = (pid: number | undefined): number => {
+  if (pid === undefined) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+
 interface LoadResult {
   eventsPerSec: number;
   requestsPerSec: number;
@@ -75,6 +86,14 @@ interface LoadResult {
   errors: number;
   p99LatencyMs: number;
 }
+
+const addResults = (a: LoadResult, b: LoadResult): LoadResult => ({
+  eventsPerSec: a.eventsPerSec + b.eventsPerSec,
+  requestsPerSec: a.requestsPerSec + b.requestsPerSec,
+  non2xx: a.non2xx + b.non2xx,
+  errors: a.errors + b.errors,
+  p99LatencyMs: Math.max(a.p99LatencyMs, b.p99LatencyMs),
+});
 
 const load = async (url: string, body: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> => {
   const result = await autocannon({
@@ -126,20 +145,45 @@ const main = async () => {
     const ingestUrl = `http://127.0.0.1:${ingestPort}/v1/events`;
     const bareUrl = `http://127.0.0.1:${barePort}/v1/events`;
     const auth = { authorization: `Bearer ${apiKey}` };
-    process.stdout.write(`bench:ingest: ${EVENTS_PER_REQUEST}-event bodies of ${body.length} bytes, ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${DURATION_SECONDS} s each\n`);
+    process.stdout.write(`bench:ingest: ${EVENTS_PER_REQUEST}-event bodies of ${body.length} bytes, ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${DURATION_SECONDS} s each in ${ROUNDS} alternating rounds\n`);
     await load(ingestUrl, body, auth, WARMUP_SECONDS);
     await load(bareUrl, body, {}, WARMUP_SECONDS);
-    const ingestResult = await load(ingestUrl, body, auth, DURATION_SECONDS);
-    const bareResult = await load(bareUrl, body, {}, DURATION_SECONDS);
+    const roundSeconds = DURATION_SECONDS / ROUNDS;
+    const zero: LoadResult = { eventsPerSec: 0, requestsPerSec: 0, non2xx: 0, errors: 0, p99LatencyMs: 0 };
+    let ingestResult = zero;
+    let bareResult = zero;
+    let ingestCpuMs = 0;
+    let bareCpuMs = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      let cpuBefore = cpuMsOf(ingest.pid);
+      ingestResult = addResults(ingestResult, await load(ingestUrl, body, auth, roundSeconds));
+      ingestCpuMs += cpuMsOf(ingest.pid) - cpuBefore;
+      cpuBefore = cpuMsOf(bare.pid);
+      bareResult = addResults(bareResult, await load(bareUrl, body, {}, roundSeconds));
+      bareCpuMs += cpuMsOf(bare.pid) - cpuBefore;
+    }
+    ingestResult = { ...ingestResult, eventsPerSec: Math.round(ingestResult.eventsPerSec / ROUNDS), requestsPerSec: Math.round(ingestResult.requestsPerSec / ROUNDS) };
+    bareResult = { ...bareResult, eventsPerSec: Math.round(bareResult.eventsPerSec / ROUNDS), requestsPerSec: Math.round(bareResult.requestsPerSec / ROUNDS) };
     for (const [name, result] of [['ingest (auth, validate, Kafka acks=all)', ingestResult], ['bare Fastify JSON.parse', bareResult]] as const) {
       process.stdout.write(
-        `  ${name}: ${result.eventsPerSec} events/s (${result.requestsPerSec} req/s, p99 ${result.p99LatencyMs} ms, non-2xx ${result.non2xx}, errors ${result.errors})\n`,
+        `  ${name}: ${result.eventsPerSec} events/s (${result.requestsPerSec} req/s, worst round p99 ${result.p99LatencyMs} ms, non-2xx ${result.non2xx}, errors ${result.errors})\n`,
       );
     }
     if (ingestResult.non2xx > 0 || ingestResult.errors > 0) process.stdout.write('  warning: ingest answered some requests with errors; they are not counted\n');
+    // CPU per 1,000 events of each server process: what each costs, whatever else the machine runs.
+    const ingestCpuMsPer1000Events = ingestResult.requestsPerSec > 0 ? ingestCpuMs / (ingestResult.requestsPerSec * DURATION_SECONDS) : 0;
+    const bareCpuMsPer1000Events = bareResult.requestsPerSec > 0 ? bareCpuMs / (bareResult.requestsPerSec * DURATION_SECONDS) : 0;
+    const metricsText = await (await fetch(`http://127.0.0.1:${ingestPort}/metrics`)).text();
+    const metricValue = (name: string) => Number(new RegExp(`^${name}\\{[^}]*outcome="ok"[^}]*\\} (\\S+)$`, 'm').exec(metricsText)?.[1] ?? 0);
+    const produceCount = metricValue('ingest_kafka_produce_duration_seconds_count');
+    const produceMeanMs = produceCount > 0 ? (metricValue('ingest_kafka_produce_duration_seconds_sum') / produceCount) * 1_000 : 0;
+    process.stdout.write(
+      `  CPU per 1,000 events: ingest ${ingestCpuMsPer1000Events.toFixed(2)} ms, bare ${bareCpuMsPer1000Events.toFixed(2)} ms; Kafka produce requests: ${produceCount}, mean ${produceMeanMs.toFixed(1)} ms\n`,
+    );
+    process.stdout.write(`  machine load average (1 min) at the end: ${(readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '?')} on ${availableParallelism()} cores\n`);
     const ratio = bareResult.eventsPerSec > 0 ? ingestResult.eventsPerSec / bareResult.eventsPerSec : 0;
     process.stdout.write(
-      `${JSON.stringify({ bench: 'ingest', eventsPerSec: ingestResult.eventsPerSec, baselineEventsPerSec: bareResult.eventsPerSec, ratio: Math.round(ratio * 1000) / 1000, eventsPerRequest: EVENTS_PER_REQUEST, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS })}\n`,
+      `${JSON.stringify({ bench: 'ingest', eventsPerSec: ingestResult.eventsPerSec, baselineEventsPerSec: bareResult.eventsPerSec, ratio: Math.round(ratio * 1000) / 1000, ingestCpuMsPer1000Events: Math.round(ingestCpuMsPer1000Events * 100) / 100, baselineCpuMsPer1000Events: Math.round(bareCpuMsPer1000Events * 100) / 100, kafkaProduceMeanMs: Math.round(produceMeanMs * 10) / 10, eventsPerRequest: EVENTS_PER_REQUEST, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS })}\n`,
     );
   } finally {
     await Promise.all(children.map(stopChild));
