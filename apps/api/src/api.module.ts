@@ -3,6 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@telemetry/service-runtime';
 import type { Registry } from 'prom-client';
@@ -66,7 +67,8 @@ export class ApiModule {
               includeStacktraceInErrorResponses: false,
               autoTransformHttpErrors: false,
               formatError,
-              plugins: [queryLimitsPlugin(limits), operationMetricsPlugin(registry)],
+              // No HTTP caching of API answers, and without the plugin Apollo stops instrumenting every field resolution.
+              plugins: [ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(limits), operationMetricsPlugin(registry)],
               context: async (source: unknown): Promise<GraphqlContext> => ({
                 principal: await auth.authenticate(authorizationOf(source)),
                 loaders: loaders.create(),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpsEndpoints, OpsResponse } from '@telemetry/service-runtime';
@@ -17,18 +17,13 @@ export const mountOpsRoutes = (nest: NestFastifyApplication, ops: OpsEndpoints):
 
 /**
  * The dashboard (apps/dashboard, a static single-page app) is served at / when its build exists.
- * GET requests for HTML that match no file get index.html, so the app's own routes survive a
- * reload. Returns whether it was mounted.
+ * Its routes live in the location hash (#/series?metric=…), so a reload always asks for / and no
+ * index.html fallback is needed: Nest registers its own not-found handler at init, and Fastify
+ * refuses a second one ("Not found handler already set"). Returns whether it was mounted.
  */
 export const mountDashboard = (nest: NestFastifyApplication, directory: string): boolean => {
   const root = resolve(directory);
-  const indexFile = resolve(root, 'index.html');
-  if (!existsSync(root) || !statSync(root).isDirectory() || !existsSync(indexFile)) return false;
+  if (!existsSync(root) || !statSync(root).isDirectory() || !existsSync(resolve(root, 'index.html'))) return false;
   nest.useStaticAssets({ root, prefix: '/', index: ['index.html'] });
-  const indexHtml = readFileSync(indexFile);
-  nest.getHttpAdapter().getInstance().setNotFoundHandler((request, reply) => {
-    if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) return reply.type('text/html').send(indexHtml);
-    return reply.code(404).send({ error: 'not found' });
-  });
   return true;
 };

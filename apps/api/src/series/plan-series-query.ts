@@ -157,18 +157,21 @@ export const planSeriesQuery = (request: SeriesRequest, options: SeriesPlanOptio
     ];
     return `SELECT bucket_start, attributes, count, sum, min, max, p50, p95, p99 FROM ${range.table} WHERE ${conditions.join(' AND ')}`;
   });
-  const step = params.add(`${stepSeconds} seconds`);
   const groupColumns = groupKeys.map((key, index) => `attributes ->> ${params.add(key)} AS g${index}`);
-  const bucket = `${options.timeBucketFunction}(${step}::interval, bucket_start, TIMESTAMPTZ '1970-01-01 00:00:00+00')`;
+  const tableSeconds = { rollups_1m: 60, rollups_1h: 3_600 } as const;
+  // When the step is the rollup's own granularity, bucket_start already is the bucket: no per-row binning.
+  const bucket = ranges.every((range) => tableSeconds[range.table] === stepSeconds)
+    ? 'bucket_start'
+    : `${options.timeBucketFunction}(${params.add(`${stepSeconds} seconds`)}::interval, bucket_start, TIMESTAMPTZ '1970-01-01 00:00:00+00')`;
   const ordinals = groupKeys.map((_, index) => String(index + 2));
   const sql = `
-    SELECT ${[`${bucket} AS t`, ...groupColumns].join(', ')},
+    SELECT ${[`date_part('epoch', ${bucket}) * 1000 AS t_ms`, ...groupColumns].join(', ')},
            sum(count)::float8 AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max,
            sum(p50 * count) / NULLIF(sum(count) FILTER (WHERE p50 IS NOT NULL), 0) AS p50,
            max(p95) AS p95, max(p99) AS p99
     FROM (${sources.join(' UNION ALL ')}) AS buckets
-    GROUP BY ${['1', ...ordinals].join(', ')}
-    ORDER BY ${[...ordinals, '1'].join(', ')}
+    GROUP BY ${[bucket, ...ordinals].join(', ')}
+    ORDER BY ${[...ordinals, bucket].join(', ')}
     LIMIT ${MAX_ROWS + 1}`;
   return { stepSeconds, groupKeys, ranges, sql, params: params.values, maxRows: MAX_ROWS };
 };

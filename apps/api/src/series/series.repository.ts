@@ -6,7 +6,8 @@ import type { SeriesPlan } from './plan-series-query';
 import type { Series, SeriesPoint } from './series.model';
 
 interface BucketRow {
-  t: Date;
+  /** Epoch milliseconds: a float8 parses several times faster than a timestamptz string. */
+  t_ms: number;
   count: number;
   sum: number | null;
   min: number | null;
@@ -18,7 +19,7 @@ interface BucketRow {
 }
 
 const toPoint = (row: BucketRow): SeriesPoint => ({
-  t: row.t,
+  t: new Date(row.t_ms),
   count: row.count,
   sum: row.sum,
   min: row.min,

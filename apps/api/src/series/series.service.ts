@@ -32,8 +32,9 @@ export class SeriesService {
       maxPointsPerGroup: this.config.API_MAX_SERIES_POINTS,
       timeBucketFunction: this.timeBucketFunction,
     });
-    const [stored] = await this.metrics.byNames([request.metric]);
-    if (stored?.definition.type !== 'derived') return this.repository.run(plan);
+    // Most metrics are measured: run their query alongside the definition lookup instead of after it.
+    const [measured, [stored]] = await Promise.all([this.repository.run(plan), this.metrics.byNames([request.metric])]);
+    if (stored?.definition.type !== 'derived') return measured;
 
     if (nesting >= MAX_DERIVED_NESTING) throw badUserInput(`derived metrics nest more than ${MAX_DERIVED_NESTING} deep`, { metric: request.metric });
     const formula = parseFormula(stored.definition.formula ?? '');
