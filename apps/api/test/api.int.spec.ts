@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BatchProducer } from '@telemetry/kafka';
 import { readTopic, waitFor } from '@telemetry/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -490,18 +493,39 @@ describe('query limits and error hygiene', () => {
     expect(response.errors).toBeUndefined();
   });
 
-  it('refuses depth beyond API_MAX_QUERY_DEPTH and complexity beyond API_MAX_QUERY_COMPLEXITY before running anything', async () => {
-    const limited = await startApiHarness({ API_MAX_QUERY_DEPTH: '4', API_MAX_QUERY_COMPLEXITY: '300' });
+  it('refuses depth beyond API_MAX_QUERY_DEPTH and complexity beyond API_MAX_QUERY_COMPLEXITY before running anything (HTTP and ws); serves a dashboard build', async () => {
+    const dashboardDir = mkdtempSync(join(tmpdir(), 'api-dashboard-'));
+    writeFileSync(join(dashboardDir, 'index.html'), '<!doctype html><title>dashboard-test-marker</title>');
+    writeFileSync(join(dashboardDir, 'app.js'), 'console.log(1);');
+    const limited = await startApiHarness({ API_MAX_QUERY_DEPTH: '2', API_MAX_QUERY_COMPLEXITY: '300', API_DASHBOARD_DIR: dashboardDir });
     try {
       const deep = await limited.gql(`{ anomalies { edges { node { incident { id } } } } }`);
       expect(codes(deep)).toEqual(['BAD_USER_INPUT']);
-      expect(deep.errors?.[0]?.extensions).toMatchObject({ depth: 5, maxDepth: 4 });
+      expect(deep.errors?.[0]?.extensions).toMatchObject({ depth: 5, maxDepth: 2 });
       expect(deep.status).toBe(400);
-      const complex = await limited.gql(`{ anomalies(first: 100) { edges { node { id metric value score } } } }`);
+      // Each series costs 50 plus its fields: seven of them (aliased) are over 300, two levels deep only.
+      const aliases = Array.from({ length: 7 }, (_, i) => `s${i}: series(metric: "x", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { group }`);
+      const complex = await limited.gql(`{ ${aliases.join(' ')} }`);
       expect(codes(complex)).toEqual(['BAD_USER_INPUT']);
       expect(complex.errors?.[0]?.extensions?.['maxComplexity']).toBe(300);
-      const fine = await limited.gql(`{ anomalies(first: 10) { edges { node { id } } } }`);
+      const fine = await limited.gql(`{ ${aliases.slice(0, 2).join(' ')} metrics { name } }`);
       expect(fine.errors).toBeUndefined();
+
+      // The same depth rule over graphql-ws.
+      const refusal = await new Promise<unknown>((resolve) => {
+        limited.wsClient(ADMIN_TOKEN).subscribe(
+          { query: `subscription { anomalyDetected { incident { id } } }` },
+          { next: () => resolve('data'), error: (error) => resolve(error), complete: () => resolve('complete') },
+        );
+      });
+      expect(refusal).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', depth: 3, maxDepth: 2 }) })]);
+
+      // The dashboard hook: its build is served at / (its routes live in the location hash), /graphql is untouched.
+      const index = await fetch(`${limited.app.url}/`);
+      expect(await index.text()).toContain('dashboard-test-marker');
+      const asset = await fetch(`${limited.app.url}/app.js`);
+      expect(await asset.text()).toBe('console.log(1);');
+      expect((await fetch(`${limited.app.url}/nothing.json`)).status).toBe(404);
     } finally {
       await limited.close();
     }
