@@ -23,6 +23,8 @@ const WARMUP_SECONDS = 3;
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
 const PIPELINING = Number(process.env['BENCH_PIPELINING'] ?? 1);
 const repo = resolve(__dirname, '../../..');
+/** Both servers run with the same V8 flags (BENCH_NODE_FLAGS, space-separated), so the comparison stays fair. */
+const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
 
 const freePort = () =>
   new Promise<number>((done, fail) => {
@@ -47,7 +49,7 @@ const benchBody = (): string => {
 };
 
 const startChild = (args: string[], env: NodeJS.ProcessEnv): ChildProcess => {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', ...args], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, '-r', '@swc-node/register', ...args], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout?.resume();
   return child;
 };

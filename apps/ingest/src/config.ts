@@ -33,7 +33,7 @@ export const ingestConfigSchema = Type.Object({
     description: 'largest Kafka request the producer builds (the broker refuses record batches above message.max.bytes, 1 MiB by default)',
   }),
   INGEST_KAFKA_PRODUCERS: Type.Integer({
-    default: 2,
+    default: 4,
     minimum: 1,
     description: 'idempotent producers sending in parallel (each keeps one request in flight)',
   }),
