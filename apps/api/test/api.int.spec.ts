@@ -449,8 +449,13 @@ describe('consent and erasure', () => {
     expect(request.rows[0].status).toBe('completed');
     const messages = await readTopic(api.kafka, api.topics.consent, (read) => read.some((message) => message.key === pseudonym && message.value === null));
     expect(messages.filter((message) => message.key === pseudonym).at(-1)?.value).toBeNull();
-    const audit = await api.db.pool.query(`SELECT actor FROM audit_log WHERE action = 'subject.erase' AND target = $1`, [pseudonym]);
-    expect(audit.rows).toEqual([{ actor: 'bootstrap-admin' }]);
+    const again = await api.gql<{ requestErasure: { alreadyErased: boolean; status: string } }>(
+      `mutation($subjectId: String!) { requestErasure(subjectId: $subjectId) { status alreadyErased } }`,
+      { subjectId },
+    );
+    expect(again.data?.requestErasure).toEqual({ status: 'completed', alreadyErased: true });
+    const audit = await api.db.pool.query(`SELECT actor, details->>'alreadyErased' AS again FROM audit_log WHERE action = 'subject.erase' AND target = $1 ORDER BY id`, [pseudonym]);
+    expect(audit.rows).toEqual([{ actor: 'bootstrap-admin', again: null }, { actor: 'bootstrap-admin', again: 'true' }]);
     const read = await api.gql<{ consent: unknown }>(`query($subjectId: String!) { consent(subjectId: $subjectId) { subject } }`, { subjectId }, viewerToken);
     expect(read.data?.consent).toBeNull();
   });

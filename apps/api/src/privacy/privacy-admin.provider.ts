@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   getConsent,
+  recordAudit,
   recordConsent,
   requestErasure,
   type ConsentAdminDeps,
@@ -25,7 +26,7 @@ export class PrivacyAdmin {
   private readonly erasureDeps: ErasureAdminDeps;
 
   constructor(
-    @Inject(PG_POOL) pool: Pool,
+    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(PRODUCER) producer: BatchProducer,
     @Inject(TOPICS) topics: TopicNames,
     @Inject(API_CONFIG) config: ApiConfig,
@@ -43,7 +44,15 @@ export class PrivacyAdmin {
     return recordConsent(this.consentDeps, subjectId, purposes, actor);
   }
 
-  requestErasure(subjectId: string, actor: string): Promise<ErasureRequest> {
-    return requestErasure(this.erasureDeps, subjectId, actor);
+  /**
+   * libs/admin audits every erasure that deleted something; a repeated request that found nothing
+   * left is still a mutation someone ran, so the API audits it too.
+   */
+  async requestErasure(subjectId: string, actor: string): Promise<ErasureRequest> {
+    const request = await requestErasure(this.erasureDeps, subjectId, actor);
+    if (request.alreadyErased) {
+      await recordAudit(this.pool, { actor, action: 'subject.erase', target: request.subject, details: { requestId: request.id, alreadyErased: true } });
+    }
+    return request;
   }
 }
