@@ -44,16 +44,22 @@ export interface RawRead {
 
 /**
  * Reads telemetry.raw.v1 (this stack's copy) until `enough` holds for the events whose attribute
- * `run` equals `run`, or the timeout passes.
+ * `run` equals `run` (or that `run` accepts, given as a predicate), or the timeout passes.
  */
-export const readRawEvents = async (stack: Stack, run: string, enough: (events: RawEvent[]) => boolean, timeoutMs = 20_000): Promise<RawRead> => {
+export const readRawEvents = async (
+  stack: Stack,
+  run: string | ((event: RawEvent) => boolean),
+  enough: (events: RawEvent[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<RawRead> => {
+  const belongs = typeof run === 'string' ? (event: RawEvent) => event.attributes?.['run'] === run : run;
   const select = (values: (string | null)[]): RawRead => {
     const events: RawEvent[] = [];
     const envelopeSizes: number[] = [];
     for (const value of values) {
       if (value === null) continue;
       const envelope = JSON.parse(value) as { events: RawEvent[] };
-      const ofRun = envelope.events.filter((event) => event.attributes?.['run'] === run);
+      const ofRun = envelope.events.filter(belongs);
       if (ofRun.length > 0) envelopeSizes.push(ofRun.length);
       events.push(...ofRun);
     }

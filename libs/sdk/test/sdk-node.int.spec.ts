@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryQueueStorage, createNodeTelemetry, type Telemetry, type TelemetryOptions } from '../src/node';
+import { createMemoryQueueStorage, createNodeTelemetry, EVICTION_REPORT_METRIC, type Telemetry, type TelemetryOptions } from '../src/node';
 import { waitFor } from '@telemetry/test-support';
 import { readRawEvents, startIngest, type IngestUnderTest, type RawEvent } from './ingest-under-test';
 
@@ -169,6 +169,31 @@ describe('SDK in Node against the real ingest service', () => {
     expect(values(events)).toEqual(range(150));
     expect(settled.events.length).toBe(150);
     expect(new Set(ids(settled.events)).size).toBe(150);
+  });
+
+  it('evicts the oldest events at its bound, counts them, and reports the count to ingest after a restart', async () => {
+    const run = randomBytes(4).toString('hex');
+    const storage = createMemoryQueueStorage();
+    const evictions: number[] = [];
+    const offline = client({ endpoint: 'http://127.0.0.1:9', storage, maxQueueEvents: 20, retryBaseMs: 600_000, onEvicted: (count) => evictions.push(count) });
+    await offline.ready;
+    for (const index of range(50)) offline.track('sdk.batch_test', index, { run });
+    expect(await offline.flush()).toMatchObject({ remainingEvents: 20, blockedBy: 'backoff' });
+    expect(offline.stats()).toMatchObject({ queuedEvents: 20, evictedEvents: 30 });
+    expect(evictions.reduce((sum, count) => sum + count, 0)).toBe(30);
+    await offline.shutdown();
+
+    // The same storage in a new client (an app restart): the 20 newest events and the unreported count.
+    const restarted = client({ storage });
+    await restarted.ready;
+    expect(await restarted.flush()).toEqual({ sentEvents: 20, remainingEvents: 0 });
+    const { events } = await readRawEvents(
+      ingest.stack,
+      (event) => event.attributes?.['run'] === run || event.metric === EVICTION_REPORT_METRIC,
+      (read) => read.length >= 21,
+    );
+    expect(values(events.filter((event) => event.metric === 'sdk.batch_test'))).toEqual(range(50).slice(30));
+    expect(events.filter((event) => event.metric === EVICTION_REPORT_METRIC).map((event) => event.value)).toEqual([30]);
   });
 
   it('records the consent choice at the consent endpoint before the subject\'s events go', async () => {
