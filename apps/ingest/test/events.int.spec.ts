@@ -70,6 +70,24 @@ describe('POST /v1/events against the real broker and database', () => {
     expect(produced?.envelope.sourceId).toBe(ctx.source.source.id);
   });
 
+  it('splits a request near the 1 MiB limit over several messages, so none exceeds the broker limit', async () => {
+    const large = await ctx.startIngest({ INGEST_MAX_REQUEST_BYTES: 1024 * 1024, INGEST_MAX_EVENTS_PER_REQUEST: 1000 });
+    const padding = { a: 'a'.repeat(250), b: 'b'.repeat(250), c: 'c'.repeat(250), d: 'd'.repeat(150) };
+    const events = Array.from({ length: 1000 }, () => validEvent({ attributes: padding }));
+    const body = JSON.stringify({ events });
+    expect(body.length).toBeGreaterThan(1_000_000);
+    expect(body.length).toBeLessThan(1024 * 1024);
+    const answer = await post(large.url, body, { apiKey });
+    expect(answer.status).toBe(202);
+    expect(answer.json()).toEqual({ accepted: 1000, rejected: [] });
+    const wanted = new Set(events.map((event) => event.id));
+    const messages = await ctx.readRaw((read) => eventIdsIn(read).filter((id) => wanted.has(id)).length >= 1000);
+    const carrying = envelopesOf(messages).filter(({ envelope }) => envelope.events.some((event) => wanted.has(event.id)));
+    expect(carrying.length).toBeGreaterThan(1);
+    expect(carrying.flatMap(({ envelope }) => envelope.events.map((event) => event.id))).toEqual(events.map((event) => event.id));
+    expect(new Set(carrying.map(({ envelope }) => envelope.receivedAt)).size).toBe(1);
+  });
+
   it('accepts a gzip-compressed body', async () => {
     const event = validEvent();
     const answer = await post(ctx.ingest.url, gzipSync(JSON.stringify({ events: [event] })), { apiKey, headers: { 'content-encoding': 'gzip' } });
