@@ -24,6 +24,7 @@ import { consumerLag } from './monitoring/consumer-lag';
 import type { ProcessorMetrics } from './monitoring/processor-metrics';
 import { PeriodicJob } from './periodic-job';
 import { RollupPublisher } from './publishing/rollup-publisher';
+import { sendInChunks } from './publishing/send-in-chunks';
 import { RetentionJob } from './retention/retention.job';
 import { storeBatch } from './storage/batch-store';
 import { decodeBatch, type DecodeContext } from './storage/decode-batch';
@@ -199,12 +200,11 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
     const result = await storeBatch(this.pool, decoded.points, this.derived);
 
     if (decoded.rejected.length > 0 && this.producer) {
-      await this.producer.send([
-        {
-          topic: this.topics.dlq,
-          messages: decoded.rejected.map((rejected) => deadLetterMessage(rejected.sourceId, rejected.event, rejected.reason, 'processor')),
-        },
-      ]);
+      await sendInChunks(
+        this.producer,
+        this.topics.dlq,
+        decoded.rejected.map((rejected) => deadLetterMessage(rejected.sourceId, rejected.event, rejected.reason, 'processor')),
+      );
     }
     // Only events up to a sane horizon move the watermark: one event stamped next year must not
     // close every bucket in between.

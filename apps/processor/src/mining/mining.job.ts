@@ -1,4 +1,4 @@
-import { findPatterns, savePatterns } from '@telemetry/db';
+import { loadBucketSeries, loadSegmentInputs, minePatterns, savePatterns } from '@telemetry/db';
 import type { Pool } from 'pg';
 
 const MINING_JOB_LOCK = 'processor:mining';
@@ -28,9 +28,12 @@ export class MiningJob {
           `SELECT DISTINCT metric FROM rollups_1m WHERE bucket_start >= $1 AND bucket_start < $2`,
           [from, to],
         );
+        // Every metric's per-minute values, loaded once for all the metrics' correlations.
+        const bucketSeries = await loadBucketSeries(this.pool, from, to);
         let patterns = 0;
         for (const { metric } of rows) {
-          const found = await findPatterns(this.pool, { metric, from, to });
+          const search = { metric, from, to };
+          const found = minePatterns(search, await loadSegmentInputs(this.pool, metric, from, to), bucketSeries);
           await savePatterns(this.pool, metric, from, to, found);
           patterns += found.length;
         }

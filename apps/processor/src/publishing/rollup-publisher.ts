@@ -2,6 +2,7 @@ import { seriesMessageKey, type Attributes, type RollupRecord } from '@telemetry
 import type { BatchProducer } from '@telemetry/kafka';
 import { closingWatermarkMs, MINUTE_SECONDS } from '@telemetry/rollup';
 import type { Pool } from 'pg';
+import { sendInChunks } from './send-in-chunks';
 
 interface DueRow {
   metric: string;
@@ -85,12 +86,11 @@ export class RollupPublisher {
         [closedBefore, this.pageSize],
       );
       if (rows.length > 0) {
-        await this.producer.send([
-          {
-            topic: this.topic,
-            messages: rows.map((row) => ({ key: seriesMessageKey(row.metric, row.series), value: JSON.stringify(toRollupRecord(row, MINUTE_SECONDS)) })),
-          },
-        ]);
+        await sendInChunks(
+          this.producer,
+          this.topic,
+          rows.map((row) => ({ key: seriesMessageKey(row.metric, row.series), value: JSON.stringify(toRollupRecord(row, MINUTE_SECONDS)) })),
+        );
         await client.query(
           // The rows are locked since the SELECT, so updated_at is still what was published; copied
           // in SQL because JS dates would drop its microseconds and the bucket would never settle.

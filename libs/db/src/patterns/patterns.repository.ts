@@ -86,16 +86,8 @@ export const loadBucketSeries = async (pool: Pool, from: Date, to: Date): Promis
   return series;
 };
 
-/**
- * On demand (the API's `patterns` query) or from the processor's periodic job: the segments of
- * `metric` that deviate most from the rest, and the metrics whose rollups correlate most with it,
- * strongest first. Reads rollups_1m only; stores nothing (see savePatterns).
- */
-export const findPatterns = async (pool: Pool, search: PatternSearch): Promise<Pattern[]> => {
-  const [segmentInputs, bucketSeries] = await Promise.all([
-    loadSegmentInputs(pool, search.metric, search.from, search.to),
-    loadBucketSeries(pool, search.from, search.to),
-  ]);
+/** Turns loaded rollups into patterns (no I/O): the API and the periodic job share it. */
+export const minePatterns = (search: PatternSearch, segmentInputs: readonly SegmentInput[], bucketSeries: ReadonlyMap<string, BucketSeries>): Pattern[] => {
   const range = { metric: search.metric, rangeFrom: search.from, rangeTo: search.to };
   const segments = mineSegments(segmentInputs, search.segments ?? DEFAULT_SEGMENT_MINING).map((found): Pattern => ({
     ...range,
@@ -116,6 +108,19 @@ export const findPatterns = async (pool: Pool, search: PatternSearch): Promise<P
     }),
   );
   return [...segments, ...correlations];
+};
+
+/**
+ * On demand (the API's `patterns` query) or from the processor's periodic job: the segments of
+ * `metric` that deviate most from the rest, and the metrics whose rollups correlate most with it,
+ * strongest first. Reads rollups_1m only; stores nothing (see savePatterns).
+ */
+export const findPatterns = async (pool: Pool, search: PatternSearch): Promise<Pattern[]> => {
+  const [segmentInputs, bucketSeries] = await Promise.all([
+    loadSegmentInputs(pool, search.metric, search.from, search.to),
+    loadBucketSeries(pool, search.from, search.to),
+  ]);
+  return minePatterns(search, segmentInputs, bucketSeries);
 };
 
 /**
