@@ -11,7 +11,8 @@ import { SeriesChart } from './series-chart';
 /** The chart follows "now": it refetches this often, and shortly after each live anomaly. */
 const REFRESH_INTERVAL_MS = 30_000;
 const REFETCH_AFTER_ANOMALY_MS = 1_500;
-const MAX_ANOMALIES = 500;
+// The API caps a query's estimated cost (page size × fields); 200 anomalies stay well inside it.
+const MAX_ANOMALIES = 200;
 
 interface SeriesViewProps {
   token: string;
@@ -145,6 +146,7 @@ export const SeriesView = ({ token, metrics, live, params }: SeriesViewProps) =>
       </div>
       <div class="card chart-card">
         {series.error && <p class="error" role="alert">{series.error}</p>}
+        {anomalies.error && <p class="error" role="alert">Anomalies: {anomalies.error}</p>}
         {liveError && <p class="error" role="alert">Live updates: {liveError}</p>}
         {!series.error && chart.xs.length === 0 && allAnomalies.length === 0 && !series.loading && (
           <p class="empty">No data for {metric.name} in this range.</p>
