@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { scoreCsvFiles } from '../cli/score-csv-files';
+import { readCsvSeries, scoreSeriesList, writeScoredSeries } from '../cli/score-csv-files';
 
 const NAB_DIR = resolve(process.cwd(), '../shared/data/nab-dev');
 const SCORER = resolve(process.cwd(), '../shared/tools/nab_score.py');
@@ -15,7 +15,15 @@ const extraArgs = process.argv.slice(2);
 
 const outDir = mkdtempSync(join(tmpdir(), 'nab-ours-'));
 try {
-  const report = scoreCsvFiles(join(NAB_DIR, 'data'), outDir);
+  const allSeries = readCsvSeries(join(NAB_DIR, 'data'), outDir);
+  // The first pass includes JIT compilation; a long-running service scores at the second pass's speed.
+  // The two passes must agree exactly: the detector is deterministic.
+  const cold = scoreSeriesList(allSeries);
+  const report = scoreSeriesList(allSeries);
+  if (!cold.scores.every((scores, i) => scores.every((score, j) => score === report.scores[i]?.[j]))) {
+    throw new Error('two scoring passes over the same data disagree: the detector is not deterministic');
+  }
+  writeScoredSeries(allSeries, report.scores);
   const output = execFileSync(
     'python3',
     [SCORER, '--nab', NAB_DIR, '--results', outDir, '--name', 'ours', '--anchors-dir', join(NAB_DIR, 'results'), '--anchors', ANCHORS, ...extraArgs],
@@ -27,7 +35,9 @@ try {
   const ours = findOurs(scorerJson);
   const usPerPoint = (report.scoringMs * 1000) / report.points;
   const pointsPerSec = Math.round(report.points / (report.scoringMs / 1000));
-  process.stdout.write(`scored ${report.points} points in ${report.files} files: ${report.scoringMs.toFixed(1)} ms of scoring, ${pointsPerSec} points/s, ${usPerPoint.toFixed(3)} µs/point\n`);
+  const coldUsPerPoint = (cold.scoringMs * 1000) / cold.points;
+  process.stdout.write(`first pass (cold JIT): ${cold.scoringMs.toFixed(1)} ms for ${cold.points} points, ${coldUsPerPoint.toFixed(3)} µs/point\n`);
+  process.stdout.write(`second pass: ${report.scoringMs.toFixed(1)} ms for ${report.points} points in ${allSeries.length} files, ${pointsPerSec} points/s, ${usPerPoint.toFixed(3)} µs/point\n`);
   process.stdout.write(
     `${JSON.stringify({
       bench: 'nab',
@@ -36,6 +46,7 @@ try {
       lowFnScore: ours.reward_low_FN_rate,
       pointsPerSec,
       usPerPoint: Number(usPerPoint.toFixed(3)),
+      coldUsPerPoint: Number(coldUsPerPoint.toFixed(3)),
     })}\n`,
   );
 } finally {

@@ -5,7 +5,7 @@ import { createDetector } from '../src';
 import type { DetectorConfig } from '../src';
 
 /** One NAB-style series: the timestamp column kept verbatim for the output, parsed for the detector. */
-interface CsvSeries {
+export interface CsvSeries {
   inputPath: string;
   outputPath: string;
   timestampTexts: string[];
@@ -65,14 +65,22 @@ function readSeries(inputPath: string, outputPath: string): CsvSeries {
   return series;
 }
 
-/**
- * Scores one CSV file or every CSV below a directory (mirroring the layout into the output) and
- * writes timestamp,value,anomaly_score. Each file gets a fresh detector and is scored in order.
- */
-export function scoreCsvFiles(input: string, output: string, config: Partial<DetectorConfig> = {}): ScoreFilesReport {
+/** Reads one CSV file, or every CSV below a directory, pairing each with its output path (mirrored layout). */
+export function readCsvSeries(input: string, output: string): CsvSeries[] {
   const isDir = statSync(input).isDirectory();
   const inputs = isDir ? listCsvFiles(input) : [input];
-  const allSeries = inputs.map((path) => readSeries(path, isDir ? join(output, relative(input, path)) : output));
+  return inputs.map((path) => readSeries(path, isDir ? join(output, relative(input, path)) : output));
+}
+
+export interface ScoredSeries {
+  scores: Float64Array[];
+  points: number;
+  /** Time spent in the detector only. */
+  scoringMs: number;
+}
+
+/** Scores each series with a fresh detector, in order, with no look-ahead. No I/O: this is what is timed. */
+export function scoreSeriesList(allSeries: readonly CsvSeries[], config: Partial<DetectorConfig> = {}): ScoredSeries {
   const scores = allSeries.map((series) => new Float64Array(series.values.length));
   let points = 0;
   const started = process.hrtime.bigint();
@@ -84,7 +92,11 @@ export function scoreCsvFiles(input: string, output: string, config: Partial<Det
     }
     points += series.values.length;
   });
-  const scoringMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return { scores, points, scoringMs: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+/** Writes timestamp,value,anomaly_score per series, creating directories as needed. */
+export function writeScoredSeries(allSeries: readonly CsvSeries[], scores: readonly Float64Array[]): void {
   allSeries.forEach((series, fileIndex) => {
     const fileScores = scores[fileIndex] as Float64Array;
     const lines = ['timestamp,value,anomaly_score'];
@@ -94,5 +106,15 @@ export function scoreCsvFiles(input: string, output: string, config: Partial<Det
     mkdirSync(dirname(series.outputPath), { recursive: true });
     writeFileSync(series.outputPath, `${lines.join('\n')}\n`);
   });
-  return { files: allSeries.length, points, scoringMs };
+}
+
+/**
+ * Scores one CSV file or every CSV below a directory (mirroring the layout into the output) and
+ * writes timestamp,value,anomaly_score. Each file gets a fresh detector and is scored in order.
+ */
+export function scoreCsvFiles(input: string, output: string, config: Partial<DetectorConfig> = {}): ScoreFilesReport {
+  const allSeries = readCsvSeries(input, output);
+  const scored = scoreSeriesList(allSeries, config);
+  writeScoredSeries(allSeries, scored.scores);
+  return { files: allSeries.length, points: scored.points, scoringMs: scored.scoringMs };
 }

@@ -3,8 +3,10 @@
  * the series' own history: real residuals are autocorrelated and heavy-tailed, so the textbook
  * figure overstates how rare a value is. We keep an exponentially decayed histogram of past
  * surprises (fixed bins: constant memory) and report how rare this one is among them; beyond the
- * largest ever seen, each further textbook decade counts as one more. The result is comparable
- * across series: "decades rarer than this series' recent history".
+ * largest ever seen, each further textbook decade counts as one more. The textbook figure is also
+ * discounted by the history's size (log10 of its points): among that many normal points one that
+ * rare is expected, so only surprise beyond it counts. The result is comparable across series:
+ * "decades rarer than this series' recent history, and than chance over it".
  */
 export interface SurpriseCalibrationState {
   /** Decayed counts per bin; the weights grow instead of the counts decaying (lazy decay). */
@@ -60,5 +62,6 @@ export function calibrateSurprise(state: SurpriseCalibrationState, decades: numb
     state.total /= state.weight;
     state.weight = 1;
   }
-  return Math.min(decades, calibrated);
+  const chanceDecades = -Math.log10(historyAlpha);
+  return Math.max(0, Math.min(decades - chanceDecades, calibrated));
 }

@@ -73,7 +73,7 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   volatilityAlpha: 0.1,
   cusumDriftSpreads: 0.5,
   cusumRelevelAt: 30,
-  rarityHistoryPoints: 1500,
+  rarityHistoryPoints: 1000,
   partWeights: { spike: 1, volatility: 1, 'level-shift': 1 },
   decadesAtFullScore: 8,
   realarmMargin: 0.1,
