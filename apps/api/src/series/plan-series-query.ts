@@ -164,10 +164,11 @@ export const planSeriesQuery = (request: SeriesRequest, options: SeriesPlanOptio
     ? 'bucket_start'
     : `${options.timeBucketFunction}(${params.add(`${stepSeconds} seconds`)}::interval, bucket_start, TIMESTAMPTZ '1970-01-01 00:00:00+00')`;
   const ordinals = groupKeys.map((_, index) => String(index + 2));
+  // count::float8 before sum(): sum(bigint) is a numeric sum, several times slower, and counts stay exact below 2^53.
   const sql = `
     SELECT ${[`date_part('epoch', ${bucket}) * 1000 AS t_ms`, ...groupColumns].join(', ')},
-           sum(count)::float8 AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max,
-           sum(p50 * count) / NULLIF(sum(count) FILTER (WHERE p50 IS NOT NULL), 0) AS p50,
+           sum(count::float8) AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max,
+           sum(p50 * count) / NULLIF(sum(count::float8) FILTER (WHERE p50 IS NOT NULL), 0) AS p50,
            max(p95) AS p95, max(p99) AS p99
     FROM (${sources.join(' UNION ALL ')}) AS buckets
     GROUP BY ${[bucket, ...ordinals].join(', ')}
