@@ -299,8 +299,12 @@ describe('dashboard in Chromium against the running stack', () => {
     await page.getByRole('button', { name: 'Yes, erase' }).click();
     const erasure = page.getByTestId('erasure-state');
     await erasure.waitFor();
-    expect(await erasure.locator('.status').textContent()).toMatch(/^(pending|completed)$/);
+    expect(await erasure.locator('.status').textContent()).toBe('completed');
+    expect(await erasure.textContent()).toContain('consents: 1');
     await screenshot(page, '09-privacy-erasure');
+    // The erased subject's consent is gone as well.
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expect.poll(() => page.getByTestId('consent-state').textContent()).toContain('No consent recorded');
   });
 
   it('gives a viewer token a read-only dashboard', async () => {

@@ -12,7 +12,9 @@ const numberField = (record: Record<string, unknown>, key: string): number | nul
 
 const StrengthBar = ({ strength }: { strength: number }) => (
   <span class="strength" title={`strength ${strength.toFixed(3)}`}>
-    <span class="strength-fill" style={{ width: formatPercent(Math.max(0, Math.min(1, strength))) }} />
+    <span class="strength-track">
+      <span class="strength-fill" style={{ width: formatPercent(Math.max(0, Math.min(1, strength))) }} />
+    </span>
     <span class="strength-label">{formatPercent(strength)}</span>
   </span>
 );
