@@ -35,9 +35,10 @@ try {
   const ours = findOurs(scorerJson);
   const usPerPoint = (report.scoringMs * 1000) / report.points;
   const pointsPerSec = Math.round(report.points / (report.scoringMs / 1000));
+  const cpuUsPerPoint = (report.scoringCpuMs * 1000) / report.points;
   const coldUsPerPoint = (cold.scoringMs * 1000) / cold.points;
   process.stdout.write(`first pass (cold JIT): ${cold.scoringMs.toFixed(1)} ms for ${cold.points} points, ${coldUsPerPoint.toFixed(3)} µs/point\n`);
-  process.stdout.write(`second pass: ${report.scoringMs.toFixed(1)} ms for ${report.points} points in ${allSeries.length} files, ${pointsPerSec} points/s, ${usPerPoint.toFixed(3)} µs/point\n`);
+  process.stdout.write(`second pass: ${report.scoringMs.toFixed(1)} ms for ${report.points} points in ${allSeries.length} files, ${pointsPerSec} points/s, ${usPerPoint.toFixed(3)} µs/point (CPU time ${cpuUsPerPoint.toFixed(3)} µs/point)\n`);
   process.stdout.write(
     `${JSON.stringify({
       bench: 'nab',
@@ -46,6 +47,8 @@ try {
       lowFnScore: ours.reward_low_FN_rate,
       pointsPerSec,
       usPerPoint: Number(usPerPoint.toFixed(3)),
+      cpuPointsPerSec: Math.round(1e6 / cpuUsPerPoint),
+      cpuUsPerPoint: Number(cpuUsPerPoint.toFixed(3)),
       coldUsPerPoint: Number(coldUsPerPoint.toFixed(3)),
     })}\n`,
   );
