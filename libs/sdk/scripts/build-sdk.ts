@@ -7,7 +7,7 @@
  * and checks that the browser core compiles without Node's types. Ends with one JSON line.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
@@ -19,7 +19,6 @@ const MINIFIED_GZIP_BUDGET_BYTES = 10 * 1024;
 
 const BROWSER_BUNDLE: BuildOptions = {
   entryPoints: [join(SDK_ROOT, 'src/index.ts')],
-  outfile: join(SDK_DIST, 'telemetry.min.js'),
   bundle: true,
   format: 'esm',
   platform: 'browser',
@@ -43,21 +42,34 @@ export const bundleBrowserSdk = async (): Promise<Uint8Array> => {
   return output.contents;
 };
 
-const tsc = (project: string) =>
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(SDK_ROOT, project)], { stdio: 'inherit' });
+const tsc = (project: string, extraArgs: string[] = []) =>
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(SDK_ROOT, project), ...extraArgs], { stdio: 'inherit' });
 
-export const buildSdk = async (options: { declarations?: boolean } = {}): Promise<SdkBuildReport> => {
-  rmSync(SDK_DIST, { recursive: true, force: true });
-  mkdirSync(SDK_DIST, { recursive: true });
+/**
+ * The package is ESM ("type": "module"): consumers resolving with node16/nodenext need explicit
+ * extensions on relative imports, which tsc copies from our extensionless sources as they are.
+ */
+const addDeclarationExtensions = (typesDir: string) => {
+  for (const file of readdirSync(typesDir).filter((name) => name.endsWith('.d.ts'))) {
+    const path = join(typesDir, file);
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/(from\s+'\.\/[^']+?)(?<!\.js)'/g, "$1.js'"));
+  }
+};
+
+export const buildSdk = async (options: { declarations?: boolean; outDir?: string } = {}): Promise<SdkBuildReport> => {
+  const outDir = options.outDir ?? SDK_DIST;
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
   const common = { bundle: true, format: 'esm', logLevel: 'warning', legalComments: 'none' } as const;
   await Promise.all([
-    build({ ...common, entryPoints: [join(SDK_ROOT, 'src/index.ts')], outfile: join(SDK_DIST, 'index.js'), platform: 'browser', target: 'es2020', sourcemap: true }),
-    build(BROWSER_BUNDLE),
-    build({ ...common, entryPoints: [join(SDK_ROOT, 'src/node.ts')], outfile: join(SDK_DIST, 'node.js'), platform: 'node', target: 'node18', sourcemap: true }),
+    build({ ...common, entryPoints: [join(SDK_ROOT, 'src/index.ts')], outfile: join(outDir, 'index.js'), platform: 'browser', target: 'es2020', sourcemap: true }),
+    build({ ...BROWSER_BUNDLE, outfile: join(outDir, 'telemetry.min.js') }),
+    build({ ...common, entryPoints: [join(SDK_ROOT, 'src/node.ts')], outfile: join(outDir, 'node.js'), platform: 'node', target: 'node18', sourcemap: true }),
   ]);
   if (options.declarations ?? true) {
     tsc('tsconfig.browser.json');
-    tsc('tsconfig.build.json');
+    tsc('tsconfig.build.json', ['--declarationDir', join(outDir, 'types')]);
+    addDeclarationExtensions(join(outDir, 'types'));
   }
   const rootPackage = JSON.parse(readFileSync(join(SDK_ROOT, '../../package.json'), 'utf8')) as { version: string; license: string };
   const manifest = {
@@ -77,9 +89,9 @@ export const buildSdk = async (options: { declarations?: boolean } = {}): Promis
     },
     engines: { node: '>=18' },
   };
-  writeFileSync(join(SDK_DIST, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  copyFileSync(join(SDK_ROOT, 'README.md'), join(SDK_DIST, 'README.md'));
-  const minified = readFileSync(join(SDK_DIST, 'telemetry.min.js'));
+  writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  copyFileSync(join(SDK_ROOT, 'README.md'), join(outDir, 'README.md'));
+  const minified = readFileSync(join(outDir, 'telemetry.min.js'));
   return { minifiedBytes: minified.length, minifiedGzipBytes: gzipSync(minified, { level: 9 }).length, budgetGzipBytes: MINIFIED_GZIP_BUDGET_BYTES };
 };
 

@@ -196,6 +196,32 @@ describe('SDK in Node against the real ingest service', () => {
     expect(events.filter((event) => event.metric === EVICTION_REPORT_METRIC).map((event) => event.value)).toEqual([30]);
   });
 
+  it('records grants and withdrawals through the real API\'s recordConsent mutation', async () => {
+    await ingest.stack.start('api');
+    const consentEndpoint = `${ingest.stack.apiUrl}/graphql`;
+    const readConsent = async (subjectId: string) => {
+      const response = await fetch(consentEndpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ingest.stack.adminToken}` },
+        body: JSON.stringify({ query: 'query($s: String!) { consent(subjectId: $s) { purposes { purpose granted } } }', variables: { s: subjectId } }),
+      });
+      return ((await response.json()) as { data: { consent: { purposes: { purpose: string; granted: boolean }[] } | null } }).data.consent;
+    };
+    const run = randomBytes(4).toString('hex');
+    const subject = `user-${run}`;
+    const telemetry = client({ consentEndpoint, consentToken: ingest.stack.adminToken });
+    await telemetry.ready;
+    await telemetry.setConsent(subject, { analytics: true, performance: false });
+    telemetry.track('page.view', 1, { run });
+    expect(await telemetry.flush()).toEqual({ sentEvents: 1, remainingEvents: 0 });
+    expect(await readConsent(subject)).toEqual({ purposes: [{ purpose: 'analytics', granted: true }, { purpose: 'performance', granted: false }] });
+
+    await telemetry.setConsent(subject, { analytics: false });
+    await telemetry.flush();
+    expect(await readConsent(subject)).toEqual({ purposes: [{ purpose: 'analytics', granted: false }, { purpose: 'performance', granted: false }] });
+    await ingest.stack.stop('api');
+  });
+
   it('records the consent choice at the consent endpoint before the subject\'s events go', async () => {
     const run = randomBytes(4).toString('hex');
     const consentRequests: { authorization: string | undefined; body: unknown }[] = [];
