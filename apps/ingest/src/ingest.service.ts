@@ -57,6 +57,8 @@ export const otlpEncodingOf = (contentType: string | undefined): OtlpEncoding =>
  */
 @Injectable()
 export class IngestService {
+  private isKafkaFailing = false;
+
   constructor(
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
     @Inject(API_KEY_VERIFIER) private readonly verifier: ApiKeyVerifier,
@@ -98,6 +100,7 @@ export class IngestService {
       await this.produce(source, envelopes);
     }
     this.countOutcome('events', batch.valid.length, batch.rejected.map(({ reason }) => reason));
+    this.logger.debug({ sourceId: source.sourceId, accepted: batch.valid.length, rejected: batch.rejected.length, bodyBytes: body.length }, 'events accepted');
     return { accepted: batch.valid.length, rejected: batch.rejected };
   }
 
@@ -114,6 +117,10 @@ export class IngestService {
       await this.produce(source, buildRawEnvelopes(header, mapping.events, this.settings.maxKafkaRequestBytes));
     }
     this.countOutcome('metrics', mapping.events.length, mapping.rejectionReasons);
+    this.logger.debug(
+      { sourceId: source.sourceId, encoding, dataPoints: mapping.dataPoints, rejectedDataPoints: mapping.rejectedDataPoints, events: mapping.events.length },
+      'OTLP metrics accepted',
+    );
     return { mapping, encoding };
   }
 
@@ -136,9 +143,17 @@ export class IngestService {
   private async produce(source: VerifiedSource, envelopes: Buffer[]): Promise<void> {
     try {
       await this.producer.send(source.sourceId, envelopes);
+      if (this.isKafkaFailing) {
+        this.isKafkaFailing = false;
+        this.logger.info('Kafka acknowledges again');
+      }
     } catch (error) {
       if (!(error instanceof KafkaUnavailableError)) throw error;
-      this.logger.warn({ err: error, sourceId: source.sourceId }, 'Kafka did not acknowledge; answering 503');
+      // Logged on the transition only: during an outage every request fails the same way.
+      if (!this.isKafkaFailing) {
+        this.isKafkaFailing = true;
+        this.logger.warn({ err: error, sourceId: source.sourceId }, 'Kafka did not acknowledge; answering 503 until it does');
+      }
       throw new IngestRequestError('unavailable', 'Kafka is unavailable: nothing was accepted; retry later', RETRY_AFTER_UNAVAILABLE_SECONDS, {
         cause: error,
       });

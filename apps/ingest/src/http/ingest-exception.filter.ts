@@ -27,6 +27,8 @@ export class IngestExceptionFilter implements ExceptionFilter {
     let message: string;
     if (exception instanceof IngestRequestError) {
       ({ statusCode, code, message } = exception);
+      // Debug only: a flood of refusals must not flood the logs (ingest_requests_total counts them).
+      this.logger.debug({ url: request.url, statusCode, code, reason: message }, 'request refused');
       if (exception.retryAfterSeconds !== undefined) void reply.header('retry-after', String(exception.retryAfterSeconds));
     } else if (exception instanceof HttpException) {
       statusCode = exception.getStatus();
