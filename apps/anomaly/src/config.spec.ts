@@ -1,10 +1,11 @@
+import { WARNING_SCORE } from '@telemetry/anomaly';
 import { loadConfig } from '@telemetry/config';
 import { describe, expect, it } from 'vitest';
 import { anomalyConfigSchema, DEVELOPMENT_WEBHOOK_SECRET, parseDetectorOverrides, parseOwnerWebhooks, requireWebhookSecret } from './config';
 
 describe('anomaly config', () => {
-  it('has the documented defaults', () => {
-    expect(loadConfig(anomalyConfigSchema, {})).toMatchObject({ ANOMALY_HEALTH_PORT: 9103, ANOMALY_SCORE_THRESHOLD: 0.6, NOTIFY_WEBHOOKS: '{}' });
+  it('has the documented defaults; the threshold is libs/anomaly\'s warning band', () => {
+    expect(loadConfig(anomalyConfigSchema, {})).toMatchObject({ ANOMALY_HEALTH_PORT: 9103, ANOMALY_SCORE_THRESHOLD: WARNING_SCORE, NOTIFY_WEBHOOKS: '{}' });
   });
 
   it.each([
