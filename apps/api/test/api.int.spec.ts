@@ -573,10 +573,20 @@ describe('ops endpoints on the API port', () => {
 
 describe('anomalyDetected subscription over graphql-ws', () => {
   it('delivers anomalies published to anomalies.v1, filtered by metric', async () => {
+    // The anomaly service stores each anomaly with its incident; the stream carries no incident, the table does.
+    const { rows } = await api.db.pool.query(
+      `INSERT INTO incidents (metric, series, severity, opened_at, last_anomaly_at) VALUES ('sub.latency', 'region=eu', 'critical', now(), now()) RETURNING id::text AS id`,
+    );
+    const incidentId: string = rows[0].id;
+    await api.db.pool.query(
+      `INSERT INTO anomalies (id, metric, series, at, value, expected, score, detector, severity, incident_id)
+       SELECT 's-' || n, 'sub.latency', 'region=eu', now(), 5000, 120, 0.97, 'spike', 'critical', $1::uuid FROM generate_series(1, 100) n`,
+      [incidentId],
+    );
     const client = api.wsClient(viewerToken);
-    const received: Array<{ id: string; metric: string; score: number }> = [];
-    const dispose = client.subscribe<{ anomalyDetected: { id: string; metric: string; score: number } }>(
-      { query: `subscription { anomalyDetected(metric: "sub.latency") { id metric score at } }` },
+    const received: Array<{ id: string; metric: string; score: number; incident: { id: string } | null }> = [];
+    const dispose = client.subscribe<{ anomalyDetected: { id: string; metric: string; score: number; incident: { id: string } | null } }>(
+      { query: `subscription { anomalyDetected(metric: "sub.latency") { id metric score at incident { id } } }` },
       {
         next: (result) => {
           if (result.data) received.push(result.data.anomalyDetected);
@@ -602,7 +612,7 @@ describe('anomalyDetected subscription over graphql-ws', () => {
         return received.length > 0 ? true : undefined;
       }, 20_000, 10);
       expect(received.every((anomaly) => anomaly.metric === 'sub.latency')).toBe(true);
-      expect(received[0]).toMatchObject({ metric: 'sub.latency', score: 0.97 });
+      expect(received[0]).toMatchObject({ metric: 'sub.latency', score: 0.97, incident: { id: incidentId } });
     } finally {
       dispose();
       await producer.disconnect();

@@ -35,8 +35,9 @@ export class AnomaliesResolver {
   }
 
   @ResolveField(() => Incident, { nullable: true, description: 'The incident this anomaly belongs to, if any.' })
-  incident(@Parent() anomaly: Anomaly, @Context() context: GraphqlContext): Promise<Incident | null> | null {
-    return anomaly.incidentId === null ? null : context.loaders.incidentById.load(anomaly.incidentId);
+  async incident(@Parent() anomaly: Anomaly, @Context() context: GraphqlContext): Promise<Incident | null> {
+    const incidentId = anomaly.incidentId === undefined ? await context.loaders.incidentIdByAnomalyId.load(anomaly.id) : anomaly.incidentId;
+    return incidentId === null ? null : context.loaders.incidentById.load(incidentId);
   }
 
   @Subscription(() => Anomaly, {

@@ -22,7 +22,7 @@ export const anomalyFromRecord = (record: AnomalyRecord): Anomaly => ({
   score: record.score,
   detector: record.detector,
   severity: record.severity,
-  incidentId: null,
+  incidentId: undefined,
 });
 
 /**

@@ -12,8 +12,11 @@ export class Anomaly {
   @Field(() => Float, { description: 'In [0, 1].' }) score!: number;
   @Field() detector!: string;
   @Field({ description: 'info | warning | critical' }) severity!: string;
-  /** Resolved to `incident` through a per-request DataLoader. */
-  incidentId!: string | null;
+  /**
+   * Resolved to `incident` through per-request DataLoaders. undefined when not known yet (an
+   * anomaly straight from anomalies.v1): then the anomalies table is asked which incident it joined.
+   */
+  incidentId!: string | null | undefined;
 }
 
 @ObjectType()

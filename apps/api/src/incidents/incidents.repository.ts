@@ -81,6 +81,15 @@ export class IncidentsRepository {
     return rows;
   }
 
+  /** The incident each anomaly joined (anomalies.incident_id), for anomalies known only by id. */
+  async incidentIdsOfAnomalies(anomalyIds: readonly string[]): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ id: string; incident_id: string }>(
+      `SELECT id, incident_id::text AS incident_id FROM anomalies WHERE id = ANY($1::text[]) AND incident_id IS NOT NULL`,
+      [anomalyIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.incident_id]));
+  }
+
   /**
    * open → acknowledged, and open/acknowledged → resolved, with the audit row in the same
    * transaction. Repeating a transition is a no-op that still answers the incident (clients retry);
