@@ -95,6 +95,20 @@ describe('createDetector contract', () => {
     expect(Math.max(...errors)).toBeLessThan(2);
   });
 
+  it('keeps a constant number of values in its state once the period search is over', () => {
+    // Counting leaves, not bytes: numbers print with varying digits, memory does not vary with them.
+    const countLeaves = (value: unknown): number =>
+      typeof value === 'object' && value !== null ? Object.values(value).reduce((sum: number, v) => sum + countLeaves(v), 0) : 1;
+    const detector = createDetector();
+    const counts: number[] = [];
+    generateSyntheticSeries({ ...seasonal, anomaly: 'level-shift', seed: 13 }).forEach((point, index) => {
+      detector.score(point.timestampMs, point.value);
+      if (index === 6 * POINTS_PER_DAY || index === DAYS * POINTS_PER_DAY - 1) counts.push(countLeaves(detector.state()));
+    });
+    expect(detector.state().periodSearch.values).toEqual([]);
+    expect(counts[1]).toBe(counts[0]);
+  });
+
   it.each([
     ['a non-finite value', 0, Number.NaN],
     ['an infinite value', 0, Number.POSITIVE_INFINITY],
