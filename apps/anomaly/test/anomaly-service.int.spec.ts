@@ -202,4 +202,24 @@ describe('anomaly service over real Kafka and PostgreSQL', () => {
     const { rows } = await db.pool.query<{ stream: string; last_at: Date }>(`SELECT stream, last_at FROM detector_state WHERE metric = $1`, [CPU]);
     expect(rows).toEqual([{ stream: 'raw', last_at: new Date(baseMs + 3_000) }]);
   });
+
+  it('dead-letters rollups it cannot score, with the reason, and keeps consuming', async () => {
+    const emptyBucket = { ...rollupRecord(LATENCY, 'region=us', at(5), 1), count: 0, sum: 0 };
+    await producer.send([
+      {
+        topic: topics.rollup,
+        messages: [
+          { key: `${LATENCY}|region=us`, value: JSON.stringify(emptyBucket) },
+          { key: `${LATENCY}|region=us`, value: '{not json' },
+          { key: `${LATENCY}|region=us`, value: JSON.stringify(rollupRecord(LATENCY, 'region=us', at(6), 3)) },
+        ],
+      },
+    ]);
+    const deadLetters = await readTopic(kafka, topics.dlq, (read) => read.length >= 2);
+    const records = deadLetters.map((message) => JSON.parse(message.value ?? 'null') as { reason: string; stage: string; sourceId: string });
+    expect(records.map((record) => record.reason).sort()).toEqual(['empty_bucket', 'invalid_json']);
+    expect(records.every((record) => record.stage === 'anomaly' && record.sourceId === `${LATENCY}|region=us`)).toBe(true);
+    await waitFor(async () => (running!.service.detectors.checkpointOf('rollup', LATENCY, 'region=us')?.lastAtMs === at(6) ? true : undefined));
+  });
 });
+
