@@ -301,7 +301,9 @@ export const createTelemetry = (options: TelemetryOptions): Telemetry => {
         queuedBytes = queue.reduce((sum, entry) => sum + entry.bytes, 0);
         nextSeq = queue.reduce((max, entry) => Math.max(max, entry.seq + 1), 0);
         if (stored.state !== undefined) {
+          const evictedBeforeLoad = state.unreportedEvictedCount;
           state = { ...stored.state, ...(options.subjectId === undefined ? {} : { subjectId: options.subjectId }) };
+          state.unreportedEvictedCount += evictedBeforeLoad;
         }
       },
       (error: unknown) => reportError(new Error('loading the stored telemetry queue failed; starting empty', { cause: error })),
@@ -310,6 +312,7 @@ export const createTelemetry = (options: TelemetryOptions): Telemetry => {
       loaded = true;
       for (const call of preReadyCalls.splice(0)) enqueue(call);
       enforceBounds();
+      if (state.unreportedEvictedCount > 0) markState();
       if (queue.length > 0 || state.pendingConsents.length > 0) scheduleUpload(0);
     });
 
@@ -533,6 +536,13 @@ export const createTelemetry = (options: TelemetryOptions): Telemetry => {
     const call: PreReadyCall = { metric, value, attributes, subjectId: trackOptions?.subjectId, timestamp: trackOptions?.timestamp ?? now() };
     if (!loaded) {
       preReadyCalls.push(call);
+      // Storage that never opens (e.g. IndexedDB blocked) must not grow memory without bound either.
+      if (preReadyCalls.length > config.maxQueueEvents) {
+        preReadyCalls.shift();
+        counters.evictedEvents += 1;
+        state.unreportedEvictedCount += 1;
+        options.onEvicted?.(1);
+      }
       return 'pending';
     }
     return enqueue(call);
