@@ -1,5 +1,6 @@
 import { OTLPMetricExporter as OtlpHttpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as OtlpHttpProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { Reader } from 'protobufjs/minimal';
@@ -56,6 +57,11 @@ describe('POST /v1/metrics (OTLP/HTTP) with the official OpenTelemetry exporters
   it.each([
     ['json', (url: string, key: string) => new OtlpHttpJsonMetricExporter({ url: `${url}/v1/metrics`, headers: { Authorization: `Bearer ${key}` } })],
     ['protobuf', (url: string, key: string) => new OtlpHttpProtoMetricExporter({ url: `${url}/v1/metrics`, headers: { Authorization: `Bearer ${key}` } })],
+    [
+      'protobuf-gzip',
+      (url: string, key: string) =>
+        new OtlpHttpProtoMetricExporter({ url: `${url}/v1/metrics`, headers: { Authorization: `Bearer ${key}` }, compression: CompressionAlgorithm.GZIP }),
+    ],
   ])('maps an export from the %s exporter to events on telemetry.raw.v1', async (exporterName, createExporter) => {
     const result = await exportWith(createExporter(ctx.ingest.url, ctx.source.apiKey), exporterName);
     expect(result.error).toBeUndefined();
