@@ -1,5 +1,4 @@
-import type { TopicNames } from '@telemetry/kafka';
-import type { BatchProducer } from '@telemetry/kafka';
+import type { BatchProducer, TopicNames } from '@telemetry/kafka';
 import type { Logger } from '@telemetry/service-runtime';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';

@@ -1,20 +1,20 @@
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { API_RESOLVERS } from './api-resolvers';
 
 /**
- * The API's SDL from the code-first decorators alone (no database, no broker): what
- * apps/api/schema.graphql must contain. The running server builds its schema from the same
- * resolver list, sorted the same way (sortSchema).
+ * The API's schema from the code-first decorators alone (no database, no broker), sorted as the
+ * running server sorts it (sortSchema): what apps/api/schema.graphql must contain.
  */
-export const printApiSchema = async (): Promise<string> => {
+export const buildApiSchema = async (): Promise<GraphQLSchema> => {
   const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
   try {
     await app.init();
-    const schema = await app.get(GraphQLSchemaFactory).create(API_RESOLVERS);
-    return `${printSchema(lexicographicSortSchema(schema))}\n`;
+    return lexicographicSortSchema(await app.get(GraphQLSchemaFactory).create(API_RESOLVERS));
   } finally {
     await app.close();
   }
 };
+
+export const printApiSchema = async (): Promise<string> => `${printSchema(await buildApiSchema())}\n`;
