@@ -75,6 +75,14 @@ describe('sources and API keys (libs/admin) against PostgreSQL', () => {
     expect(await verifier.verify(lateKey)).toEqual({ sourceId: 'late', sourceName: 'late' });
   });
 
+  it('verifies many different keys at once through a bounded number of hashes, answering each correctly', async () => {
+    const verifier = createApiKeyVerifier(database.pool, { positiveTtlMs: 5_000, negativeTtlMs: 1_000, maxEntries: 100, maxConcurrentHashes: 1 });
+    const created = await Promise.all(['k1', 'k2', 'k3'].map((name) => createSource(database.pool, `bounded-${name}`)));
+    const wrong = created.map(({ apiKey }) => `tlm_${apiKey.split('_')[1]}_${'e'.repeat(64)}`);
+    const results = await Promise.all([...created.map(({ apiKey }) => verifier.verify(apiKey)), ...wrong.map((key) => verifier.verify(key))]);
+    expect(results.map((result) => result?.sourceName ?? null)).toEqual(['bounded-k1', 'bounded-k2', 'bounded-k3', null, null, null]);
+  });
+
   it('shares one lookup among concurrent first requests with the same key', async () => {
     const verifier = createApiKeyVerifier(database.pool);
     const { source, apiKey } = await createSource(database.pool, 'concurrent');

@@ -14,6 +14,12 @@ export interface ApiKeyVerifierOptions {
   negativeTtlMs: number;
   /** Bound on remembered keys, so a flood of random keys cannot grow memory without limit. */
   maxEntries: number;
+  /**
+   * scrypt hashes computed at once; more wait their turn. Someone who knows a key id and tries
+   * secrets gets one slow hash per guess, and this caps the CPU those guesses take (cached keys
+   * never wait: they skip the hash).
+   */
+  maxConcurrentHashes?: number;
   now?: () => number;
 }
 
@@ -21,6 +27,7 @@ export const DEFAULT_API_KEY_VERIFIER_OPTIONS: ApiKeyVerifierOptions = {
   positiveTtlMs: 5_000,
   negativeTtlMs: 2_000,
   maxEntries: 10_000,
+  maxConcurrentHashes: 2,
 };
 
 export interface ApiKeyVerifier {
@@ -47,6 +54,21 @@ export const createApiKeyVerifier = (
   const now = options.now ?? Date.now;
   const cache = new Map<string, CacheEntry>();
   const inFlight = new Map<string, Promise<VerifiedSource | null>>();
+  const maxConcurrentHashes = options.maxConcurrentHashes ?? DEFAULT_API_KEY_VERIFIER_OPTIONS.maxConcurrentHashes ?? 2;
+  let hashing = 0;
+  const waiting: (() => void)[] = [];
+  const withHashSlot = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (hashing < maxConcurrentHashes) hashing++;
+    // A freed slot is handed straight to the next waiter, so the count never overshoots.
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else hashing--;
+    }
+  };
 
   const remember = (apiKey: string, source: VerifiedSource | null) => {
     if (cache.size >= options.maxEntries) {
@@ -67,7 +89,8 @@ export const createApiKeyVerifier = (
       throw new DatabaseUnavailableError('could not look up the API key', { cause: error });
     }
     if (!row || row.revoked_at !== null) return null;
-    return (await verifyKeySecret(parts.secret, row.key_hash)) ? { sourceId: row.id, sourceName: row.name } : null;
+    const matches = await withHashSlot(() => verifyKeySecret(parts.secret, row.key_hash));
+    return matches ? { sourceId: row.id, sourceName: row.name } : null;
   };
 
   return {
