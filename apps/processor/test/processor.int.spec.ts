@@ -144,6 +144,14 @@ describe('processor', () => {
     expect(dedupe?.values[0]?.value).toBe(1_200);
   });
 
+  it('stores and rolls up once an event that appears twice in one batch', async () => {
+    const event: TelemetryEvent = { id: 'dup-1', metric: 'app.dup', value: 7, timestamp: BASE_MS };
+    await sendAndSettle('src-h', [event, { id: 'dup-2', metric: 'app.dup', value: 3, timestamp: BASE_MS }, event]);
+    expect(await count(`SELECT count(*) AS n FROM data_points WHERE metric = 'app.dup'`)).toBe(2);
+    const { rows } = await db.pool.query(`SELECT count, sum FROM rollups_1m WHERE metric = 'app.dup'`);
+    expect(rows).toEqual([{ count: '2', sum: 10 }]);
+  });
+
   it('publishes closed buckets, and publishes a bucket again when a late event lands in it', async () => {
     const bucketStart = new Date(BASE_MS).toISOString();
     const isFirstBucket = (record: RollupRecord) => record.metric === 'app.latency' && record.series === 'region=eu' && record.bucketStart === bucketStart;

@@ -1,6 +1,6 @@
 import { aggregatePoints, MINUTE_SECONDS, type DerivedMetric, type RollupPoint } from '@telemetry/rollup';
 import type { Pool, PoolClient } from 'pg';
-import { insertPoints, pointKey } from './data-points.repository';
+import { insertPoints } from './data-points.repository';
 import type { StoredPoint } from './decode-batch';
 import { deriveInto, mergeBuckets } from './rollup.repository';
 
@@ -19,18 +19,6 @@ const MAX_ATTEMPTS = 3;
 const sqlState = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 
-const uniquePoints = (points: readonly StoredPoint[]): StoredPoint[] => {
-  const seen = new Set<string>();
-  const unique: StoredPoint[] = [];
-  for (const point of points) {
-    const key = pointKey(point.eventId, point.timeMs);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    unique.push(point);
-  }
-  return unique;
-};
-
 const toRollupPoint = (point: StoredPoint): RollupPoint => ({
   metric: point.metric,
   series: point.series,
@@ -45,11 +33,10 @@ const toRollupPoint = (point: StoredPoint): RollupPoint => ({
  * that read them. Resolves after COMMIT; the consumer commits the Kafka offsets only then.
  */
 export const storeBatch = async (pool: Pool, points: readonly StoredPoint[], derived: readonly DerivedMetric[]): Promise<StoreResult> => {
-  const unique = uniquePoints(points);
   for (let attempt = 1; ; attempt += 1) {
     const client = await pool.connect();
     try {
-      const result = await storeInTransaction(client, unique, derived);
+      const result = await storeInTransaction(client, points, derived);
       return { ...result, duplicates: points.length - result.inserted.length };
     } catch (error) {
       if (attempt < MAX_ATTEMPTS && RETRIABLE_SQLSTATES.has(sqlState(error) ?? '')) continue;

@@ -67,11 +67,11 @@ const sqlState = (error: unknown): string | undefined =>
 /**
  * Stores points idempotently, inside the caller's transaction, and returns only the points this
  * call actually inserted, so the rollups count each event exactly once even when Kafka replays a
- * batch after a crash. `points` must be free of duplicate (eventId, time).
+ * batch after a crash, or an event appears twice in one batch.
  *
  * Fast path: COPY straight into data_points under a savepoint, which costs what a bare COPY
- * costs; any already-stored event makes it fail on the unique (event_id, time) index. Then (a
- * replay, rare) the savepoint is rolled back and the batch goes through a staging table and
+ * costs; any already-stored event (or one twice in the batch) makes it fail on the unique
+ * (event_id, time) index. Then (a replay, rare) the savepoint is rolled back and the batch goes through a staging table and
  * INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING, which tells which events were new.
  */
 export const insertPoints = async (client: PoolClient, points: readonly StoredPoint[]): Promise<StoredPoint[]> => {
@@ -94,7 +94,7 @@ export const insertPoints = async (client: PoolClient, points: readonly StoredPo
      ON CONFLICT (event_id, time) DO NOTHING
      RETURNING event_id, time`,
   );
-  if (rows.length === points.length) return [...points];
+  // Each inserted key is taken once: an event twice in one batch is inserted (and rolled up) once.
   const inserted = new Set(rows.map((row) => pointKey(row.event_id, row.time.getTime())));
-  return points.filter((point) => inserted.has(pointKey(point.eventId, point.timeMs)));
+  return points.filter((point) => inserted.delete(pointKey(point.eventId, point.timeMs)));
 };
