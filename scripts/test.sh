@@ -5,6 +5,8 @@ set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/prepare-env.sh || exit 1
+# The SDK and dashboard browser tests drive Debian's Chromium (no browser download).
+bash scripts/ensure-chromium.sh || exit 1
 
 status=0
 echo "== lint"; npm run -s lint || status=1

@@ -15,6 +15,40 @@ export interface BatchProducerOptions {
 }
 
 /**
+ * Brokers refuse a record batch over message.max.bytes (1 MiB by default), and a refused request
+ * is retried forever; so one send() becomes several requests that each stay well below it.
+ */
+const MAX_REQUEST_BYTES = 768 * 1024;
+
+const messageBytes = (message: OutgoingMessage): number =>
+  (message.value?.length ?? 0) + (message.key?.length ?? 0) + 64;
+
+export const chunkByBytes = (
+  batches: ReadonlyArray<{ topic: string; messages: readonly OutgoingMessage[] }>,
+  maxBytes: number,
+): TopicMessages[][] => {
+  const requests: TopicMessages[][] = [];
+  let current: TopicMessages[] = [];
+  let currentBytes = 0;
+  for (const batch of batches) {
+    for (const message of batch.messages) {
+      const bytes = messageBytes(message);
+      if (currentBytes > 0 && currentBytes + bytes > maxBytes) {
+        requests.push(current);
+        current = [];
+        currentBytes = 0;
+      }
+      const last = current[current.length - 1];
+      if (last && last.topic === batch.topic) last.messages.push(message as Message);
+      else current.push({ topic: batch.topic, messages: [message as Message] });
+      currentBytes += bytes;
+    }
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+};
+
+/**
  * An idempotent producer that writes whole batches with acks = all: when send() resolves, every
  * message is on all in-sync replicas, so it is safe to acknowledge the sender or commit offsets.
  */
@@ -35,12 +69,10 @@ export class BatchProducer {
 
   /** Sends messages to several topics in one request per broker; resolves once all are acknowledged. */
   async send(batches: ReadonlyArray<{ topic: string; messages: readonly OutgoingMessage[] }>): Promise<void> {
-    const topicMessages: TopicMessages[] = batches
-      .filter((batch) => batch.messages.length > 0)
-      .map((batch) => ({ topic: batch.topic, messages: batch.messages as Message[] }));
-    if (topicMessages.length === 0) return;
     try {
-      await this.producer.sendBatch({ topicMessages, acks: -1 });
+      for (const topicMessages of chunkByBytes(batches, MAX_REQUEST_BYTES)) {
+        await this.producer.sendBatch({ topicMessages, acks: -1 });
+      }
     } catch (error) {
       throw new KafkaUnavailableError('Kafka did not acknowledge the batch', { cause: error });
     }

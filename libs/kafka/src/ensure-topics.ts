@@ -7,6 +7,19 @@ import type { Kafka } from 'kafkajs';
  * rebuilt from them at start.
  */
 export const ensureTopics = async (kafka: Kafka, specs: readonly TopicSpec[], partitions: number): Promise<string[]> => {
+  // Right after creation a broker may still answer "does not host this topic-partition" while
+  // leaders are elected; creating only what is missing makes a retry harmless.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createMissingTopics(kafka, specs, partitions);
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+    }
+  }
+};
+
+const createMissingTopics = async (kafka: Kafka, specs: readonly TopicSpec[], partitions: number): Promise<string[]> => {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -24,6 +37,8 @@ export const ensureTopics = async (kafka: Kafka, specs: readonly TopicSpec[], pa
           : [],
       })),
     });
+    // Wait until every partition has a leader, so the first produce or fetch does not fail.
+    await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.name) });
     return missing.map((spec) => spec.name);
   } finally {
     await admin.disconnect();
