@@ -207,7 +207,10 @@ describe('SDK in headless Chromium', () => {
     expect(refused.length).toBeGreaterThanOrEqual(1);
     // What was refused went again with the same ids: a resend after an unknown outcome is harmless.
     expect(refused.flatMap((entry) => entry.events.map((event) => event.id)).every((id) => delivered.some((event) => event.id === id))).toBe(true);
-    expect(requests().filter((entry) => entry.path === '/v1/events').every((entry) => entry.encoding === 'gzip')).toBe(true);
+    // Bodies of 1 KiB or more are gzipped; ten of these events are already over that.
+    const largeUploads = requests().filter((entry) => entry.path === '/v1/events' && entry.events.length >= 10);
+    expect(largeUploads.length).toBeGreaterThanOrEqual(1);
+    expect(largeUploads.every((entry) => entry.encoding === 'gzip')).toBe(true);
     await page.close();
   });
 });
