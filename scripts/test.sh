@@ -18,7 +18,7 @@ echo "== unit + integration tests"
 npx vitest run --project unit --project integration "$@" \
   --reporter=default --reporter=json --outputFile.json=.reports/vitest-main.json || status=1
 
-if [[ "${TELEMETRY_E2E:-1}" != "0" && -d test/e2e ]] && ls test/e2e test/faults test/fuzz 2>/dev/null | grep -q spec.ts; then
+if [[ "${TELEMETRY_E2E:-1}" != "0" ]] && [[ -n "$(find test/e2e test/faults test/fuzz -name '*.spec.ts' 2>/dev/null)" ]]; then
   echo "== end-to-end, fault and fuzz tests"
   npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json=.reports/vitest-e2e.json || status=1
 fi

@@ -418,7 +418,11 @@ export const createTelemetry = (options: TelemetryOptions): Telemetry => {
     let sentEvents = 0;
     for (;;) {
       const blocked = blockedSubjects();
-      if (now() < retryAtMs) return remainingResult(sentEvents, undefined, blocked);
+      if (now() < retryAtMs) {
+        // A timer set before the backoff started may fire early: make sure one waits for its end.
+        scheduleUpload(retryAtMs - now());
+        return remainingResult(sentEvents, undefined, blocked);
+      }
       const oldest = queue.find((entry) => !entry.held);
       const mode = decideUploadMode({
         isMetered: await probeMetered(),
