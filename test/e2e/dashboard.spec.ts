@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@telemetry/test-support';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, startStack, type Stack } from '@telemetry/test-support';
 
 /**
  * The dashboard (apps/dashboard) in Debian's Chromium against the whole stack as processes: the
@@ -14,17 +14,6 @@ import { startStack, type Stack } from '@telemetry/test-support';
  */
 
 const root = join(__dirname, '..', '..');
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = join(root, 'test-artifacts', 'dashboard');
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;

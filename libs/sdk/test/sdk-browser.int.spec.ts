@@ -6,22 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { waitFor } from '@telemetry/test-support';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, waitFor } from '@telemetry/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleBrowserSdk } from '../scripts/build-sdk';
 
-/** Debian's chromium package (scripts/ensure-chromium.sh); no browser is downloaded. */
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface CapturedEvent {
   id: string;
