@@ -3,12 +3,16 @@ import type { MetricInput } from './metric.model';
 
 const present = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
 
+/** Only the keys the caller set: libs/catalog reads an absent bound kept as a key as null, and refuses it. */
+const withoutAbsent = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined && field !== null)) as T;
+
 /**
  * GraphQL input → MetricDefinition, dropping absent fields so libs/catalog sees exactly what the
  * caller wrote. The type is not checked here: validation (with every problem named) is the catalog's.
  */
 export const metricInputToDefinition = (input: MetricInput): MetricDefinition => {
-  const alert = input.alert ? { above: present(input.alert.above), below: present(input.alert.below) } : undefined;
+  const alert = input.alert ? withoutAbsent({ above: present(input.alert.above), below: present(input.alert.below) }) : undefined;
   const definition: MetricDefinition = {
     name: input.name,
     type: input.type as MetricType,
@@ -27,5 +31,5 @@ export const metricInputToDefinition = (input: MetricInput): MetricDefinition =>
     highResolution: present(input.highResolution),
     webhook: present(input.webhook),
   };
-  return Object.fromEntries(Object.entries(definition).filter(([, value]) => value !== undefined)) as MetricDefinition;
+  return withoutAbsent(definition);
 };
