@@ -8,7 +8,9 @@ export const TEST_KAFKA_CONFIG: KafkaConnectionConfig = {
   KAFKA_SSL: false,
 };
 
-export const testKafka = (): Kafka => createKafka(TEST_KAFKA_CONFIG, 'test');
+/** A client of the test broker, or of `brokers` (e.g. a private broker a fault test restarts). */
+export const testKafka = (brokers?: string): Kafka =>
+  createKafka(brokers === undefined ? TEST_KAFKA_CONFIG : { ...TEST_KAFKA_CONFIG, KAFKA_BROKERS: brokers }, 'test');
 
 /** A unique suffix per test file; the topics of ARCHITECTURE.md with it appended. */
 export const uniqueTopicSuffix = (): string => `.${randomBytes(5).toString('hex')}`;
