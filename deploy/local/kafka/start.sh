@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Starts a single-node KRaft Kafka (broker + controller) on 127.0.0.1:9092.
 # Idempotent: when something already answers on the port, it does nothing.
+# A second, private broker (e.g. one a fault test stops and restarts):
+#   KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 KAFKA_DATA_DIR=/tmp/kafka-x bash start.sh
+# keeps its data, pid file and logs under KAFKA_DATA_DIR; stop it with the same KAFKA_DATA_DIR and stop.sh.
+# A restart with the same KAFKA_DATA_DIR resumes the same cluster and topics.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 port="${KAFKA_PORT:-9092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
 data="${KAFKA_DATA_DIR:-$here/data}"
-logs="$here/logs"
+if [[ -n "${KAFKA_DATA_DIR:-}" ]]; then logs="${KAFKA_LOG_DIR:-$data/logs}"; else logs="${KAFKA_LOG_DIR:-$here/logs}"; fi
 heap="${KAFKA_HEAP:-768m}"
 
 is_up() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
