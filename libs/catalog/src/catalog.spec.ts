@@ -67,6 +67,13 @@ describe('parseCatalog: a valid catalog', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  it('accepts a drop rule relative to the series\' own expected level', () => {
+    const result = parse(measured({ alert: '{ dropPercent: 90, dropFrom: 10 }' }));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(findMetric(result.catalog, 'checkout.latency')?.definition.alert).toEqual({ dropPercent: 90, dropFrom: 10 });
+  });
+
   it('accepts a derived metric with only a type and a formula, and orders derived metrics by dependency', () => {
     const text = [
       measured({}, 'checkout.errors'),
@@ -147,10 +154,13 @@ describe('parseCatalog: every rule names the metric, the field and the line', ()
     ['duplicate attribute', { attributes: '[region, region]' }, 'attributes', 'attributes', /attributes\[1\] "region" is listed twice/],
     ['nested attribute list', { attributes: '[[region]]' }, 'attributes', 'attributes', /got a nested collection/],
     ['alert not a mapping', { alert: '2000' }, 'alert', 'alert', /must be a mapping/],
-    ['alert with an unknown bound', { alert: '{ over: 3 }' }, 'alert', 'alert', /unknown key "over"; allowed: above, below/],
+    ['alert with an unknown bound', { alert: '{ over: 3 }' }, 'alert', 'alert', /unknown key "over"; allowed: above, below, dropPercent, dropFrom/],
     ['alert bound not a number', { alert: '{ above: high }' }, 'alert', 'alert', /above must be a finite number/],
     ['alert band inverted', { alert: '{ above: 1, below: 5 }' }, 'alert', 'alert', /below \(5\) must be less than above \(1\)/],
-    ['empty alert', { alert: '{}' }, 'alert', 'alert', /must name above and\/or below/],
+    ['empty alert', { alert: '{}' }, 'alert', 'alert', /must name above, below and\/or dropPercent/],
+    ['alert drop beyond 100 %', { alert: '{ dropPercent: 120 }' }, 'alert', 'alert', /dropPercent must be more than 0 and at most 100/],
+    ['alert dropFrom without dropPercent', { alert: '{ dropFrom: 10 }' }, 'alert', 'alert', /dropFrom needs dropPercent/],
+    ['alert dropFrom negative', { alert: '{ dropPercent: 90, dropFrom: -1 }' }, 'alert', 'alert', /dropFrom must be at least 0/],
     ['budget without eventsPerDay', { budget: '{}' }, 'budget', 'budget', /must name eventsPerDay/],
     ['budget not positive', { budget: '{ eventsPerDay: 0 }' }, 'budget', 'budget', /eventsPerDay must be a whole number ≥ 1/],
     ['budget fractional', { budget: '{ eventsPerDay: 2.5 }' }, 'budget', 'budget', /whole number/],

@@ -189,24 +189,33 @@ const checkExpires = (checker: MetricChecker, purpose: string | undefined, optio
   return expiresAtMs;
 };
 
+const ALERT_KEYS = ['above', 'below', 'dropPercent', 'dropFrom'] as const;
+
 const checkAlert = (checker: MetricChecker): MetricDefinition['alert'] | undefined => {
-  const alert = checker.mapping('alert', ['above', 'below']);
+  const alert = checker.mapping('alert', ALERT_KEYS);
   if (alert === undefined) return undefined;
-  const bounds: { above?: number; below?: number } = {};
-  for (const key of ['above', 'below'] as const) {
+  const rule: NonNullable<MetricDefinition['alert']> = {};
+  for (const key of ALERT_KEYS) {
     const value = alert.get(key);
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       checker.fail('alert', `${key} must be a finite number, got ${describeValue(value)}`);
       continue;
     }
-    bounds[key] = value;
+    rule[key] = value;
   }
-  if (alert.size === 0) return checker.fail('alert', 'must name above and/or below');
-  if (bounds.above !== undefined && bounds.below !== undefined && bounds.below >= bounds.above) {
-    return checker.fail('alert', `below (${bounds.below}) must be less than above (${bounds.above}), or every value would alert`);
+  if (alert.size === 0) return checker.fail('alert', 'must name above, below and/or dropPercent');
+  if (rule.above !== undefined && rule.below !== undefined && rule.below >= rule.above) {
+    return checker.fail('alert', `below (${rule.below}) must be less than above (${rule.above}), or every value would alert`);
   }
-  return bounds;
+  if (rule.dropPercent !== undefined && !(rule.dropPercent > 0 && rule.dropPercent <= 100)) {
+    return checker.fail('alert', `dropPercent must be more than 0 and at most 100, got ${rule.dropPercent}`);
+  }
+  if (rule.dropFrom !== undefined) {
+    if (rule.dropPercent === undefined) return checker.fail('alert', 'dropFrom needs dropPercent (it bounds which series a drop is judged for)');
+    if (rule.dropFrom < 0) return checker.fail('alert', `dropFrom must be at least 0, got ${rule.dropFrom}`);
+  }
+  return rule;
 };
 
 const checkBudget = (checker: MetricChecker): MetricDefinition['budget'] | undefined => {

@@ -20,7 +20,19 @@ export const MetricDefinitionSchema = Type.Object({
   expires: Type.Optional(Type.String()),
   attributes: Type.Array(Type.String()),
   formula: Type.Optional(Type.String()),
-  alert: Type.Optional(Type.Object({ above: Type.Optional(Type.Number()), below: Type.Optional(Type.Number()) })),
+  /**
+   * Static rules besides anomaly detection: `above`/`below` are lines on the value; `dropPercent`
+   * fires when a series falls that far below the level its own detector expects, counted only for
+   * series whose expected level is at least `dropFrom` (default 0), so quiet series never fire.
+   */
+  alert: Type.Optional(
+    Type.Object({
+      above: Type.Optional(Type.Number()),
+      below: Type.Optional(Type.Number()),
+      dropPercent: Type.Optional(Type.Number()),
+      dropFrom: Type.Optional(Type.Number()),
+    }),
+  ),
   budget: Type.Optional(Type.Object({ eventsPerDay: Type.Integer({ minimum: 1 }) })),
   /** Days of raw data_points to keep; rollups are kept longer. */
   retentionDays: Type.Optional(Type.Integer({ minimum: 1 })),

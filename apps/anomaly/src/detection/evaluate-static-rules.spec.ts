@@ -14,4 +14,18 @@ describe('evaluateStaticRules', () => {
   ])('%s', (_name, alert, value, expected) => {
     expect(evaluateStaticRules(alert, value)).toEqual(expected);
   });
+
+  const warm = (expected: number | null) => ({ expected, isWarm: true });
+  it.each([
+    ['a 90 % drop from a usual 200', { dropPercent: 90 }, 0, warm(200), { rule: 'drop', threshold: 20 }],
+    ['a smaller fall than the rule names', { dropPercent: 90 }, 25, warm(200), null],
+    ['a drop while the detector still warms up', { dropPercent: 90 }, 0, { expected: 200, isWarm: false }, null],
+    ['a drop before anything was learned', { dropPercent: 90 }, 0, warm(null), null],
+    ['a series whose usual level is under dropFrom', { dropPercent: 90, dropFrom: 10 }, 0, warm(3), null],
+    ['a series at dropFrom that stops', { dropPercent: 90, dropFrom: 10 }, 0, warm(10), { rule: 'drop', threshold: 1 }],
+    ['a series that is usually 0', { dropPercent: 100 }, 0, warm(0), null],
+    ['no baseline given', { dropPercent: 90 }, 0, undefined, null],
+  ])('%s', (_name, alert, value, baseline, expected) => {
+    expect(evaluateStaticRules(alert, value, baseline)).toEqual(expected);
+  });
 });

@@ -8,6 +8,7 @@ const MINUTE_MS = 60_000;
 const definitions: Record<string, MetricDefinition> = {
   'queue.depth': { name: 'queue.depth', type: 'gauge', description: 'Depth', attributes: [], alert: { above: 50 } },
   'api.latency': { name: 'api.latency', type: 'gauge', description: 'Latency', attributes: [] },
+  'source.volume': { name: 'source.volume', type: 'counter', description: 'Events', attributes: [], alert: { dropPercent: 90, dropFrom: 10 } },
 };
 const context = { stream: 'rollup' as const, partition: 0, threshold: 0.6, definitionOf: (metric: string) => definitions[metric] };
 const series = (metric: string, values: number[]) => values.map((value, index) => ({ metric, series: '', atMs: (index + 1) * MINUTE_MS, value }));
@@ -19,6 +20,20 @@ describe('scorePoints', () => {
     expect(outcome.findings).toEqual([
       { point: { metric: 'queue.depth', series: '', atMs: 2 * MINUTE_MS, value: 75 }, expected: 50, score: 1, detector: 'static', severity: 'critical' },
     ]);
+  });
+
+  it('reports a drop against the series\' own level once the detector is warm, not during warm-up', () => {
+    const steady = Array.from({ length: 60 }, (_, index) => 200 + (index % 3) * 10);
+    const stopped = [...steady, 0, 0];
+    const detectors = new SeriesDetectors({ warmupPoints: 0 });
+    const outcome = scorePoints(detectors, series('source.volume', stopped), { ...context, threshold: 1.01 });
+    const drops = outcome.findings.filter((finding) => finding.detector === 'static');
+    expect(drops.map((finding) => finding.point.atMs)).toEqual([61 * MINUTE_MS, 62 * MINUTE_MS]);
+    expect(drops[0]!.expected).toBeGreaterThan(190);
+
+    // The same stop after 10 points: the detector has no baseline yet, so the rule stays silent.
+    const early = scorePoints(new SeriesDetectors({ warmupPoints: 0 }), series('source.volume', [...steady.slice(0, 10), 0]), { ...context, threshold: 1.01 });
+    expect(early.findings).toEqual([]);
   });
 
   it('reports what scores at or above the threshold, with the detector that scored it', () => {

@@ -22,7 +22,8 @@ export interface ScoringOutcome {
 
 /**
  * Runs one partition's points, in arrival order, through their series' detectors and the catalog's
- * static rules. Static rules apply from the first point; the detector says nothing during warm-up.
+ * static rules. Lines (above/below) apply from the first point; a drop rule, which is relative to
+ * the series' expected level, and the detector itself say nothing during warm-up.
  */
 export const scorePoints = (detectors: SeriesDetectors, points: readonly ScoredPoint[], context: ScoringContext): ScoringOutcome => {
   const outcome: ScoringOutcome = { findings: [], scored: 0, replays: 0 };
@@ -36,9 +37,14 @@ export const scorePoints = (detectors: SeriesDetectors, points: readonly ScoredP
     if (result.detector !== 'warmup' && result.score >= context.threshold) {
       outcome.findings.push({ point, expected: result.expected, score: result.score, detector: result.detector, severity: severityForScore(result.score) });
     }
-    const breach = evaluateStaticRules(context.definitionOf(point.metric)?.alert, point.value);
+    const breach = evaluateStaticRules(context.definitionOf(point.metric)?.alert, point.value, {
+      expected: result.expected,
+      isWarm: result.detector !== 'warmup',
+    });
     if (breach) {
-      outcome.findings.push({ point, expected: breach.threshold, score: STATIC_SCORE, detector: STATIC_DETECTOR, severity: severityForScore(STATIC_SCORE) });
+      // A drop is told against the level the series usually has, a line against the line itself.
+      const expected = breach.rule === 'drop' ? result.expected : breach.threshold;
+      outcome.findings.push({ point, expected, score: STATIC_SCORE, detector: STATIC_DETECTOR, severity: severityForScore(STATIC_SCORE) });
     }
   }
   return outcome;
