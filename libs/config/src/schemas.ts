@@ -53,3 +53,10 @@ export const requirePseudonymKey = (config: { PSEUDONYM_KEY?: string; NODE_ENV: 
   return DEVELOPMENT_PSEUDONYM_KEY;
 };
 
+export const selfTelemetryConfigSchema = Type.Object({
+  SELF_TELEMETRY_INTERVAL_MS: Type.Integer({
+    default: 10_000,
+    minimum: 0,
+    description: 'how often the service reports its own figures as telemetry.self.* metrics onto telemetry.raw.v1; 0 turns it off',
+  }),
+});

@@ -15,3 +15,4 @@ export * from './follow-compacted-topic';
 export * from './catalog-client';
 export * from './self-telemetry';
 export * from './measure-consumer-lag';
+export * from './self-metric-definitions';

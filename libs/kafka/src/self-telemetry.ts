@@ -5,6 +5,9 @@ import type { BatchProducer } from './batch-producer';
 /** The source id under which the services report on themselves. */
 export const SELF_SOURCE_ID = 'telemetry-self';
 
+/** Every self metric is `telemetry.self.<name>`. */
+export const SELF_METRIC_PREFIX = 'telemetry.self.';
+
 export interface SelfMeasurement {
   /** Without the prefix: 'auth_failures' becomes 'telemetry.self.auth_failures'. */
   name: string;
@@ -18,8 +21,14 @@ export interface SelfTelemetryOptions {
   service: string;
   /** Returns what happened since the last call (counters as deltas, gauges as current values). */
   collect: () => Promise<SelfMeasurement[]> | SelfMeasurement[];
+  /** 0 or less turns reporting off (SELF_TELEMETRY_INTERVAL_MS=0). */
   intervalMs?: number;
   onError?: (error: unknown) => void;
+}
+
+export interface SelfTelemetry {
+  /** Stops the timer, waits for a report in flight, then sends a last one (what happened since). */
+  stop: () => Promise<void>;
 }
 
 /**
@@ -27,7 +36,9 @@ export interface SelfTelemetryOptions {
  * (purpose "none"), produced straight onto telemetry.raw.v1 like any other Kafka producer, so a
  * burst of failed logins or a drop in a source's volume becomes an anomaly and an incident.
  */
-export const startSelfTelemetry = (options: SelfTelemetryOptions): { stop: () => Promise<void> } => {
+export const startSelfTelemetry = (options: SelfTelemetryOptions): SelfTelemetry => {
+  const intervalMs = options.intervalMs ?? 10_000;
+  if (intervalMs <= 0) return { stop: () => Promise.resolve() };
   const report = async () => {
     const measurements = await options.collect();
     if (measurements.length === 0) return;
@@ -37,7 +48,7 @@ export const startSelfTelemetry = (options: SelfTelemetryOptions): { stop: () =>
       receivedAt: new Date(now).toISOString(),
       events: measurements.map((m) => ({
         id: randomUUID(),
-        metric: `telemetry.self.${m.name}`,
+        metric: `${SELF_METRIC_PREFIX}${m.name}`,
         value: m.value,
         timestamp: now,
         attributes: { service: options.service, ...m.attributes },
@@ -45,10 +56,18 @@ export const startSelfTelemetry = (options: SelfTelemetryOptions): { stop: () =>
     };
     await options.producer.send([{ topic: options.rawTopic, messages: [{ key: SELF_SOURCE_ID, value: JSON.stringify(envelope) }] }]);
   };
-  let running: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = report().catch((error: unknown) => options.onError?.(error));
-  }, options.intervalMs ?? 10_000);
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    // While Kafka is slow a report can outlast the interval: skip the tick instead of piling up
+    // sends. Counters lose nothing by it (the next report carries the delta), gauges skip a point.
+    if (running) return;
+    running = report()
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
   timer.unref();
   return {
     stop: async () => {
@@ -68,3 +87,123 @@ export const createDeltaTracker = () => {
     return Math.max(0, total - previous);
   };
 };
+
+/**
+ * What prom-client's `counter.get()` / `gauge.get()` return, reduced to what self-telemetry reads
+ * (structural, so this lib needs no prom-client): the services' /metrics counters are the one set
+ * of figures, and self-telemetry reports from them.
+ */
+export interface MetricReading {
+  values: ReadonlyArray<{ value: number; labels: Readonly<Record<string, string | number | undefined>> }>;
+}
+export interface ReadableMetric {
+  get(): Promise<MetricReading> | MetricReading;
+}
+
+/** Maps a series' Prometheus labels to the self metric's attributes; null leaves the series out. */
+export type LabelsToAttributes = (labels: Readonly<Record<string, string | number | undefined>>) => Attributes | null;
+
+const copyLabels: LabelsToAttributes = (labels) => {
+  const attributes: Attributes = {};
+  for (const [key, value] of Object.entries(labels)) if (value !== undefined) attributes[key] = value;
+  return attributes;
+};
+
+const labelsKey = (labels: Readonly<Record<string, string | number | boolean | undefined>>): string =>
+  Object.keys(labels)
+    .sort()
+    .map((key) => `${key}=${String(labels[key])}`)
+    .join('\u0000');
+
+/**
+ * Each series of a counter as its increase since the previous call, zeros included: a series the
+ * counter knows (prom-client keeps every label set it has seen, and the services pre-create theirs
+ * at 0) reports a point every interval, so its detector has a baseline and a burst stands out.
+ */
+export const counterIncreases = (counter: ReadableMetric, name: string, toAttributes: LabelsToAttributes = copyLabels) => {
+  const deltas = createDeltaTracker();
+  return async (): Promise<SelfMeasurement[]> => {
+    const reading = await counter.get();
+    const measurements: SelfMeasurement[] = [];
+    for (const { value, labels } of reading.values) {
+      const attributes = toAttributes(labels);
+      if (attributes === null) continue;
+      measurements.push({ name, value: deltas(labelsKey(labels), value), attributes });
+    }
+    return measurements;
+  };
+};
+
+/** Each series of a gauge as its current value. */
+export const gaugeValues = (gauge: ReadableMetric, name: string, toAttributes: LabelsToAttributes = copyLabels) =>
+  async (): Promise<SelfMeasurement[]> => {
+    const reading = await gauge.get();
+    const measurements: SelfMeasurement[] = [];
+    for (const { value, labels } of reading.values) {
+      const attributes = toAttributes(labels);
+      if (attributes !== null) measurements.push({ name, value, attributes });
+    }
+    return measurements;
+  };
+
+export interface RecentCountsOptions {
+  /** A series with nothing counted for this long stops being reported (the sender is gone for good). */
+  forgetAfterMs: number;
+  /** Bound on tracked series (memory); beyond it new series are ignored until old ones are forgotten. */
+  maxSeries?: number;
+  nowMs?: () => number;
+}
+
+interface CountedSeries {
+  attributes: Attributes;
+  count: number;
+  lastCountedMs: number;
+}
+
+/**
+ * Counts per series (e.g. events per source) between reports, for figures whose label sets are
+ * too many or too short-lived for Prometheus. A series counted within `forgetAfterMs` is reported
+ * every interval, 0 when nothing happened: a source that stops sending shows up as a drop to 0,
+ * which its detector can see, rather than as silence, which nothing can.
+ */
+export class RecentCounts {
+  private readonly series = new Map<string, CountedSeries>();
+  private readonly maxSeries: number;
+  private readonly nowMs: () => number;
+
+  constructor(private readonly options: RecentCountsOptions) {
+    this.maxSeries = options.maxSeries ?? 10_000;
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  get size(): number {
+    return this.series.size;
+  }
+
+  add(attributes: Attributes, count: number): void {
+    if (count <= 0) return;
+    const key = labelsKey(attributes);
+    const entry = this.series.get(key);
+    if (entry) {
+      entry.count += count;
+      entry.lastCountedMs = this.nowMs();
+    } else if (this.series.size < this.maxSeries) {
+      this.series.set(key, { attributes, count, lastCountedMs: this.nowMs() });
+    }
+  }
+
+  /** The counts since the last call, as `name` measurements, and a fresh interval. */
+  drain(name: string): SelfMeasurement[] {
+    const now = this.nowMs();
+    const measurements: SelfMeasurement[] = [];
+    for (const [key, entry] of this.series) {
+      if (entry.count === 0 && now - entry.lastCountedMs > this.options.forgetAfterMs) {
+        this.series.delete(key);
+        continue;
+      }
+      measurements.push({ name, value: entry.count, attributes: entry.attributes });
+      entry.count = 0;
+    }
+    return measurements;
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { RecentCounts, counterIncreases, gaugeValues, type MetricReading } from './self-telemetry';
+
+const readingOf = (values: MetricReading['values']) => ({ get: () => ({ values }) });
+
+describe('counterIncreases', () => {
+  it('reports each series as its increase since the last call, zeros included', async () => {
+    let values: MetricReading['values'] = [
+      { value: 0, labels: { reason: 'missing_key' } },
+      { value: 3, labels: { reason: 'invalid_key' } },
+    ];
+    const collect = counterIncreases({ get: () => ({ values }) }, 'auth_failures');
+    expect(await collect()).toEqual([
+      { name: 'auth_failures', value: 0, attributes: { reason: 'missing_key' } },
+      { name: 'auth_failures', value: 3, attributes: { reason: 'invalid_key' } },
+    ]);
+    values = [
+      { value: 0, labels: { reason: 'missing_key' } },
+      { value: 10, labels: { reason: 'invalid_key' } },
+    ];
+    expect((await collect()).map((m) => m.value)).toEqual([0, 7]);
+    expect((await collect()).map((m) => m.value)).toEqual([0, 0]);
+  });
+
+  it('maps labels to attributes and leaves out the series the mapping refuses', async () => {
+    const collect = counterIncreases(
+      readingOf([
+        { value: 2, labels: { route: 'events', reason: 'invalid_value' } },
+        { value: 5, labels: { route: 'metrics', reason: 'rate_limited' } },
+      ]),
+      'rejections',
+      (labels) => (labels['route'] === 'events' ? { reason: String(labels['reason']) } : null),
+    );
+    expect(await collect()).toEqual([{ name: 'rejections', value: 2, attributes: { reason: 'invalid_value' } }]);
+  });
+});
+
+describe('gaugeValues', () => {
+  it('reports current values', async () => {
+    const collect = gaugeValues(readingOf([{ value: 42, labels: { partition: '1' } }]), 'consumer_lag', (labels) => ({ topic: 't', partition: Number(labels['partition']) }));
+    expect(await collect()).toEqual([{ name: 'consumer_lag', value: 42, attributes: { topic: 't', partition: 1 } }]);
+  });
+});
+
+describe('RecentCounts', () => {
+  it('reports 0 for a series seen recently, and forgets it once it has been quiet for long', () => {
+    let nowMs = 0;
+    const counts = new RecentCounts({ forgetAfterMs: 1_000, nowMs: () => nowMs });
+    counts.add({ source: 'a' }, 5);
+    counts.add({ source: 'a' }, 2);
+    expect(counts.drain('source_volume')).toEqual([{ name: 'source_volume', value: 7, attributes: { source: 'a' } }]);
+    nowMs = 500;
+    expect(counts.drain('source_volume')).toEqual([{ name: 'source_volume', value: 0, attributes: { source: 'a' } }]);
+    nowMs = 1_001;
+    expect(counts.drain('source_volume')).toEqual([]);
+    expect(counts.size).toBe(0);
+  });
+
+  it('keeps at most maxSeries series', () => {
+    const counts = new RecentCounts({ forgetAfterMs: 1_000, maxSeries: 1 });
+    counts.add({ source: 'a' }, 1);
+    counts.add({ source: 'b' }, 1);
+    expect(counts.drain('source_volume').map((m) => m.attributes)).toEqual([{ source: 'a' }]);
+  });
+});
