@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { installHardwareCrc32c } from './install-hardware-crc32c';
+
+// Before any client produces (kafkajs loads its checksum on the first produce).
+installHardwareCrc32c();
 
 export interface KafkaConnectionConfig {
   KAFKA_BROKERS: string;
