@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { kafkaConfigSchema, loadConfigOrExit, loggingConfigSchema, pseudonymConfigSchema } from '@telemetry/config';
+import { kafkaConfigSchema, loadConfigOrExit, loggingConfigSchema, pseudonymConfigSchema, selfTelemetryConfigSchema } from '@telemetry/config';
 import { SCRUB_RULE_NAMES } from '@telemetry/privacy';
 
 const DAY_MS = 24 * 60 * 60 * 1_000;
@@ -9,6 +9,7 @@ export const privacyConfigSchema = Type.Object({
   ...kafkaConfigSchema.properties,
   ...loggingConfigSchema.properties,
   ...pseudonymConfigSchema.properties,
+  ...selfTelemetryConfigSchema.properties,
   PRIVACY_HEALTH_PORT: Type.Integer({ default: 9101, minimum: 0, maximum: 65535, description: '/healthz /readyz /metrics' }),
   PRIVACY_CONSUMER_GROUP: Type.String({ default: 'privacy', minLength: 1, description: 'consumer group on telemetry.raw.v1 (the topic suffix is appended)' }),
   PRIVACY_SCRUB_RULES: Type.String({

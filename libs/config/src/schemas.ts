@@ -59,4 +59,9 @@ export const selfTelemetryConfigSchema = Type.Object({
     minimum: 0,
     description: 'how often the service reports its own figures as telemetry.self.* metrics onto telemetry.raw.v1; 0 turns it off',
   }),
+  SELF_TELEMETRY_FORGET_AFTER_MS: Type.Integer({
+    default: 60 * 60 * 1_000,
+    minimum: 0,
+    description: 'a per-source series (volume, rejections) with nothing counted for this long stops being reported as 0',
+  }),
 });

@@ -4,8 +4,13 @@ import { requirePseudonymKey } from '@telemetry/config';
 import { ConsentRecordSchema, createEventValidator, type ConsentRecord } from '@telemetry/contracts';
 import {
   BatchProducer,
+  counterIncreases,
+  createConsumerLagCollector,
   ensureTopics,
   followCompactedTopic,
+  RecentCounts,
+  selfMetricDefinition,
+  startSelfTelemetry,
   startBatchConsumer,
   startCatalogClient,
   topicNames,
@@ -13,7 +18,10 @@ import {
   type CatalogClient,
   type CompactedTopicView,
   type ConsumedMessage,
+  type ConsumerLagCollector,
   type RunningConsumer,
+  type SelfMeasurement,
+  type SelfTelemetry,
   type TopicNames,
 } from '@telemetry/kafka';
 import {
@@ -77,6 +85,10 @@ export class ConsentFilterService implements OnApplicationBootstrap, OnApplicati
   private consumer: RunningConsumer | undefined;
   private lagCache: { atMs: number; lag: Promise<number> } | undefined;
   private findMetric: PrivacyBatch['findMetric'] = () => undefined;
+  private readonly recentRejections: RecentCounts;
+  private readonly deadLetterIncreases: () => Promise<SelfMeasurement[]>;
+  private lagCollector: ConsumerLagCollector | undefined;
+  private selfTelemetry: SelfTelemetry | undefined;
 
   constructor(
     @Inject(PRIVACY_CONFIG) private readonly config: PrivacyConfig,
@@ -93,6 +105,8 @@ export class ConsentFilterService implements OnApplicationBootstrap, OnApplicati
       catalogSize: () => this.catalog?.all().length ?? 0,
       lag: () => this.lag(),
     });
+    this.recentRejections = new RecentCounts({ forgetAfterMs: config.SELF_TELEMETRY_FORGET_AFTER_MS });
+    this.deadLetterIncreases = counterIncreases(this.metrics.eventsDropped, 'dead_letters', (labels) => ({ stage: 'privacy', reason: String(labels['reason']) }));
   }
 
   /** The consent view's record for a pseudonym (what the filter decides with). */
@@ -105,7 +119,8 @@ export class ConsentFilterService implements OnApplicationBootstrap, OnApplicati
     await ensureTopics(this.kafka, topicSpecs(this.config.KAFKA_TOPIC_SUFFIX).filter((spec) => wanted.has(spec.name)), this.config.KAFKA_TOPIC_PARTITIONS);
     const catalog = await retryWhileRetriable(() => startCatalogClient(this.kafka, this.topics.catalog, 'privacy'));
     this.catalog = catalog;
-    this.findMetric = createCatalogLookup((name) => catalog.get(name));
+    // The services' own figures pass even before the catalog defines them (see SELF_METRIC_DEFINITIONS).
+    this.findMetric = createCatalogLookup((name) => catalog.get(name) ?? selfMetricDefinition(name));
     this.consents = await retryWhileRetriable(() => followCompactedTopic<ConsentRecord>({
       kafka: this.kafka,
       topic: this.topics.consent,
@@ -128,6 +143,15 @@ export class ConsentFilterService implements OnApplicationBootstrap, OnApplicati
       partitionsConsumedConcurrently: this.config.PRIVACY_PARTITIONS_CONCURRENTLY,
       handleBatch: (messages) => this.handleBatch(messages),
     });
+    this.lagCollector = createConsumerLagCollector(this.kafka, this.groupId, [this.topics.raw]);
+    this.selfTelemetry = startSelfTelemetry({
+      producer: this.producer,
+      rawTopic: this.topics.raw,
+      service: 'privacy',
+      intervalMs: this.config.SELF_TELEMETRY_INTERVAL_MS,
+      collect: () => this.collectSelfTelemetry(),
+      onError: (error) => this.logger.warn({ err: error }, 'self-telemetry report failed; its counts are reported with the next one where possible'),
+    });
     this.logger.info(
       { group: this.groupId, raw: this.topics.raw, metrics: this.catalog.all().length, consentSubjects: this.consents.values.size },
       'privacy filter consuming',
@@ -137,6 +161,9 @@ export class ConsentFilterService implements OnApplicationBootstrap, OnApplicati
   async onApplicationShutdown(): Promise<void> {
     // The consumer first: it finishes the batch in hand (its send needs the producer) and commits it.
     await this.consumer?.stop();
+    // Then a last self-telemetry report, which counts that batch too.
+    await this.selfTelemetry?.stop();
+    await this.lagCollector?.close();
     await this.producer?.disconnect();
     await Promise.all([this.catalog?.stop(), this.consents?.stop()]);
   }
@@ -170,6 +197,7 @@ export class ConsentFilterService implements OnApplicationBootstrap, OnApplicati
     ]);
     const durationMs = Date.now() - startedMs;
     this.metrics.recordBatch(batch.tally, filtered.envelopesRejected, filtered.eventsIn, durationMs / 1_000);
+    for (const { sourceId, reason, count } of filtered.rejectedBySource) this.recentRejections.add({ reason, source: sourceId }, count);
     const first = messages[0];
     const last = messages[messages.length - 1];
     this.logger.info(
@@ -187,6 +215,19 @@ export class ConsentFilterService implements OnApplicationBootstrap, OnApplicati
       },
       'privacy batch',
     );
+  }
+
+  /**
+   * telemetry.self.* of the filter: rejections by reason and source, dead letters by reason (the
+   * /metrics counter), and the group's lag per raw partition. A failed lag query leaves lag out of
+   * this report rather than losing the counts.
+   */
+  private async collectSelfTelemetry(): Promise<SelfMeasurement[]> {
+    const lag = await (this.lagCollector?.collect() ?? Promise.resolve([])).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'consumer lag not measured for self-telemetry');
+      return [];
+    });
+    return [...this.recentRejections.drain('rejections'), ...(await this.deadLetterIncreases()), ...lag];
   }
 
   /** Messages on the raw topic past the group's committed offsets; asked at most every 5 s. */

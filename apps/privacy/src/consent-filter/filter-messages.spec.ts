@@ -61,6 +61,21 @@ describe('filterMessages', () => {
     ]);
   });
 
+  it('counts the rejections per source and reason', () => {
+    const unknown = { id: 'b', metric: 'nope.metric', value: 1, timestamp: NOW };
+    const result = filterMessages(
+      [message(envelope([unknown, unknown, { id: 'x' }])), message(envelope([unknown], 'source-2'), 'source-2'), message('{', 'source-3')],
+      batch(),
+      AT,
+    );
+    expect(result.rejectedBySource).toEqual([
+      { sourceId: 'source-1', reason: 'unknown_metric', count: 2 },
+      { sourceId: 'source-1', reason: 'malformed', count: 1 },
+      { sourceId: 'source-2', reason: 'unknown_metric', count: 1 },
+      { sourceId: 'source-3', reason: 'malformed', count: 1 },
+    ]);
+  });
+
   it('produces no clean envelope when every event was rejected', () => {
     const result = filterMessages([message(envelope([{ id: 'b', metric: 'nope.metric', value: 1, timestamp: NOW }]))], batch(), AT);
     expect(result.clean).toEqual([]);

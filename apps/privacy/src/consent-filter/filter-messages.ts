@@ -13,6 +13,8 @@ export interface FilteredMessages {
   eventsIn: number;
   /** Raw messages that were not an envelope at all (not JSON, wrong shape). */
   envelopesRejected: number;
+  /** Dead letters per (source, reason): the privacy service's telemetry.self.rejections. */
+  rejectedBySource: Array<{ sourceId: string; reason: string; count: number }>;
 }
 
 const UNKNOWN_SOURCE = 'unknown';
@@ -36,12 +38,21 @@ const parseEnvelope = (value: Buffer | null) => {
  * dead letter without its content, which may hold anything.
  */
 export const filterMessages = (messages: readonly ConsumedMessage[], batch: PrivacyBatch, at: Date): FilteredMessages => {
-  const result: FilteredMessages = { clean: [], deadLetters: [], eventsIn: 0, envelopesRejected: 0 };
+  const result: FilteredMessages = { clean: [], deadLetters: [], eventsIn: 0, envelopesRejected: 0, rejectedBySource: [] };
+  const rejectedBySource = new Map<string, { sourceId: string; reason: string; count: number }>();
+  const countRejection = (sourceId: string, reason: string) => {
+    const key = `${sourceId}\u0000${reason}`;
+    const entry = rejectedBySource.get(key);
+    if (entry) entry.count += 1;
+    else rejectedBySource.set(key, { sourceId, reason, count: 1 });
+  };
   for (const message of messages) {
     const envelope = parseEnvelope(message.value);
     if (envelope === null) {
       result.envelopesRejected += 1;
-      result.deadLetters.push(deadLetterMessage(batch.scrubber.scrubValue((message.key ?? UNKNOWN_SOURCE).slice(0, 128), []), null, 'malformed', 'privacy', at));
+      const sourceId = batch.scrubber.scrubValue((message.key ?? UNKNOWN_SOURCE).slice(0, 128), []);
+      result.deadLetters.push(deadLetterMessage(sourceId, null, 'malformed', 'privacy', at));
+      countRejection(sourceId, 'malformed');
       continue;
     }
     result.eventsIn += envelope.events.length;
@@ -52,7 +63,9 @@ export const filterMessages = (messages: readonly ConsumedMessage[], batch: Priv
     }
     for (const rejection of rejected) {
       result.deadLetters.push(deadLetterMessage(envelope.sourceId, rejection.event, rejection.reason, 'privacy', at));
+      countRejection(envelope.sourceId, rejection.reason);
     }
   }
+  result.rejectedBySource = [...rejectedBySource.values()];
   return result;
 };

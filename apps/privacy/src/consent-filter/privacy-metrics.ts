@@ -5,7 +5,8 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export class PrivacyMetrics {
   private readonly eventsIn: Counter;
   private readonly eventsPassed: Counter;
-  private readonly eventsDropped: Counter<'reason'>;
+  /** Also telemetry.self.dead_letters{stage: privacy}: pre-created at 0 for every reason. */
+  readonly eventsDropped: Counter<'reason'>;
   private readonly scrubHits: Counter<'rule'>;
   private readonly attributesStripped: Counter;
   private readonly batchSeconds: Histogram;

@@ -1,0 +1,74 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { loadConfig } from '@telemetry/config';
+import type { RawEnvelope } from '@telemetry/contracts';
+import { BatchProducer, SELF_SOURCE_ID, type TopicNames } from '@telemetry/kafka';
+import { createTestTopics, readTopic, testKafka } from '@telemetry/test-support';
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { privacyConfigSchema } from '../src/config';
+import { startPrivacyApp } from '../src/start-privacy-app';
+import { TEST_PSEUDONYM_KEY, cleanEventsOf, deadLettersOf, publishCatalog, readAll, sendRaw } from './privacy-test-kit';
+
+const selfEventsOf = (messages: ReadonlyArray<{ key: string | null; value: string | null }>) =>
+  messages.filter((m) => m.key === SELF_SOURCE_ID && m.value !== null).flatMap((m) => (JSON.parse(m.value!) as RawEnvelope).events);
+
+describe('privacy self-telemetry (real Kafka)', () => {
+  let kafka: Kafka;
+  let topics: TopicNames;
+  let producer: BatchProducer;
+  let app: INestApplicationContext;
+  const source = `source-${Math.random().toString(36).slice(2, 8)}`;
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    let suffix: string;
+    ({ suffix, topics } = await createTestTopics(kafka, 2));
+    producer = await BatchProducer.connect(kafka);
+    // The catalog has no telemetry.self.* metric: the filter must pass its own figures anyway.
+    await publishCatalog(producer, topics.catalog);
+    app = await startPrivacyApp(
+      loadConfig(privacyConfigSchema, {
+        KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
+        KAFKA_TOPIC_SUFFIX: suffix,
+        KAFKA_TOPIC_PARTITIONS: '2',
+        PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
+        LOG_LEVEL: 'warn',
+        PRIVACY_HEALTH_PORT: '0',
+        SELF_TELEMETRY_INTERVAL_MS: '200',
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await producer?.disconnect();
+  });
+
+  it('reports rejections by source and reason, dead letters and lag, and passes its own figures without a catalog entry', async () => {
+    const unknown = (id: string) => ({ id, metric: 'no.such.metric', value: 1, timestamp: Date.now() });
+    await sendRaw(producer, topics.raw, source, [unknown(`${source}-1`), unknown(`${source}-2`), unknown(`${source}-3`)]);
+
+    const raw = await readTopic(kafka, topics.raw, (messages) => {
+      const self = selfEventsOf(messages);
+      const rejected = self.filter((e) => e.metric === 'telemetry.self.rejections' && e.attributes?.['source'] === source);
+      return rejected.reduce((sum, e) => sum + e.value, 0) >= 3 && rejected.some((e) => e.value === 0);
+    });
+    const self = selfEventsOf(raw);
+    const rejections = self.filter((e) => e.metric === 'telemetry.self.rejections' && e.attributes?.['source'] === source);
+    expect(rejections.every((e) => e.attributes?.['reason'] === 'unknown_metric' && e.attributes['service'] === 'privacy')).toBe(true);
+    // Counted once, then 0 on every later report while the source is recent.
+    expect(rejections.reduce((sum, e) => sum + e.value, 0)).toBe(3);
+    const deadLetters = self.filter((e) => e.metric === 'telemetry.self.dead_letters' && e.attributes?.['reason'] === 'unknown_metric');
+    expect(deadLetters.every((e) => e.attributes?.['stage'] === 'privacy')).toBe(true);
+    expect(deadLetters.reduce((sum, e) => sum + e.value, 0)).toBe(3);
+    const lagPartitions = new Set(self.filter((e) => e.metric === 'telemetry.self.consumer_lag').map((e) => e.attributes?.['partition']));
+    expect(lagPartitions).toEqual(new Set([0, 1]));
+
+    // Its own figures reach the clean topic; the dead-letter topic holds only the sender's three.
+    const selfIds = new Set(self.map((e) => e.id));
+    const clean = cleanEventsOf(await readAll(kafka, topics.clean));
+    expect(clean.filter((e) => selfIds.has(e.id)).length).toBe(selfIds.size);
+    const dlq = deadLettersOf(await readAll(kafka, topics.dlq, 500));
+    expect(dlq.map((d) => d.sourceId)).toEqual([source, source, source]);
+  });
+});
