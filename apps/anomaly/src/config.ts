@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { WARNING_SCORE } from '@telemetry/anomaly';
-import { databaseConfigSchema, kafkaConfigSchema, loadConfigOrExit, loggingConfigSchema } from '@telemetry/config';
+import { databaseConfigSchema, kafkaConfigSchema, loadConfigOrExit, loggingConfigSchema, selfTelemetryConfigSchema } from '@telemetry/config';
 
 const SECOND_MS = 1_000;
 const MINUTE_MS = 60 * SECOND_MS;
@@ -10,6 +10,7 @@ export const anomalyConfigSchema = Type.Object({
   ...kafkaConfigSchema.properties,
   ...databaseConfigSchema.properties,
   ...loggingConfigSchema.properties,
+  ...selfTelemetryConfigSchema.properties,
   ANOMALY_HEALTH_PORT: Type.Integer({ default: 9103, minimum: 0, maximum: 65535 }),
   ANOMALY_CONSUMER_GROUP: Type.String({ default: 'anomaly', minLength: 1 }),
   ANOMALY_SCORE_THRESHOLD: Type.Number({

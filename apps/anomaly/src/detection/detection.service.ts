@@ -4,19 +4,27 @@ import { seriesMessageKey, type AnomalyRecord, type MetricDefinition } from '@te
 import { createPool, postgresReadinessCheck } from '@telemetry/db';
 import {
   BatchProducer,
+  counterIncreases,
+  createConsumerLagCollector,
   createKafka,
   deadLetterMessage,
   ensureTopics,
   kafkaReadinessCheck,
+  SELF_METRIC_DEFINITIONS,
+  selfMetricDefinition,
   startBatchConsumer,
   startCatalogClient,
+  startSelfTelemetry,
   topicNames,
   topicSpecs,
   type BatchContext,
   type CatalogClient,
   type ConsumedMessage,
+  type ConsumerLagCollector,
   type OutgoingMessage,
   type RunningConsumer,
+  type SelfMeasurement,
+  type SelfTelemetry,
   type TopicNames,
 } from '@telemetry/kafka';
 import type { Logger, ReadinessCheck } from '@telemetry/service-runtime';
@@ -73,6 +81,8 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
   private producer: BatchProducer | null = null;
   private consumer: RunningConsumer | null = null;
   private catalog: CatalogClient | null = null;
+  private lagCollector: ConsumerLagCollector | null = null;
+  private selfTelemetry: SelfTelemetry | null = null;
   /** Partitions whose checkpoints are loaded: `${stream}:${partition}`. */
   private readonly loaded = new Set<string>();
   private readonly highResolutionMetrics = new Set<string>();
@@ -122,7 +132,7 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
     this.catalog = await retryWhileRetriable(() => startCatalogClient(this.kafka, this.topics.catalog, 'anomaly'));
     this.catalog.onChange((name, definition) => this.trackResolution(name, definition));
     await this.catalog.caughtUp;
-    for (const definition of this.catalog.all()) this.trackResolution(definition.name, definition);
+    for (const definition of [...SELF_METRIC_DEFINITIONS, ...this.catalog.all()]) this.trackResolution(definition.name, definition);
     this.consumer = await startBatchConsumer({
       kafka: this.kafka,
       groupId: this.config.ANOMALY_CONSUMER_GROUP,
@@ -136,6 +146,7 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
       this.serial(() => this.checkpoint('interval')).catch((error: unknown) => this.logger.error({ err: error }, 'checkpoint failed; retried next interval'));
     }, this.config.ANOMALY_CHECKPOINT_INTERVAL_MS);
     this.sweepTimer = setInterval(() => void this.sweepQuietIncidents(), this.config.INCIDENT_SWEEP_INTERVAL_MS);
+    this.startSelfTelemetry(this.producer);
     this.logger.info({ group: this.config.ANOMALY_CONSUMER_GROUP, topics: [this.topics.rollup, this.topics.clean] }, 'anomaly detection consuming');
   }
 
@@ -144,6 +155,8 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     // Finishes the batch in hand and commits it, then leaves the group.
     await this.consumer?.stop();
+    await this.selfTelemetry?.stop();
+    await this.lagCollector?.close();
     const checkpointed = await this.serial(() => this.checkpoint('shutdown'));
     this.logger.info({ checkpointed, series: this.detectors.size, pendingWebhooks: this.notifier.depth }, 'anomaly detection stopped; state checkpointed');
     await this.locks.close();
@@ -189,7 +202,13 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
     return run;
   }
 
+  /** The catalog's definition, or for the services' own figures their built-in one until the catalog has it. */
+  private definitionOf(name: string): MetricDefinition | undefined {
+    return this.catalog?.get(name) ?? selfMetricDefinition(name);
+  }
+
   private trackResolution(name: string, definition: MetricDefinition | null): void {
+    definition ??= selfMetricDefinition(name) ?? null;
     if (definition?.highResolution === true) this.highResolutionMetrics.add(name);
     else this.highResolutionMetrics.delete(name);
   }
@@ -267,7 +286,7 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
           stream,
           partition,
           threshold: this.config.ANOMALY_SCORE_THRESHOLD,
-          definitionOf: (metric) => this.catalog?.get(metric),
+          definitionOf: (metric) => this.definitionOf(metric),
         });
         records = outcome.findings.map(toAnomalyRecord);
         stored = await this.anomalyStore.store(records, this.config.INCIDENT_QUIET_PERIOD_MS);
@@ -337,12 +356,36 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
         if (result.kind === 'reject') rejected.push({ sourceId, reason: result.reason, detail: result.detail, payload });
         else if (result.value) points.push(result.value);
       } else {
-        const raw = cleanEnvelopeToPoints(payload, (metric) => this.catalog?.get(metric));
+        const raw = cleanEnvelopeToPoints(payload, (metric) => this.definitionOf(metric));
         points.push(...raw.points);
         rejected.push(...raw.rejected.map((entry) => ({ ...entry, sourceId })));
       }
     }
     return { points, rejected };
+  }
+
+  /** telemetry.self.*: the group's lag per partition of both inputs, and the records this service dead-lettered. */
+  private startSelfTelemetry(producer: BatchProducer): void {
+    const lagCollector = createConsumerLagCollector(this.kafka, this.config.ANOMALY_CONSUMER_GROUP, [this.topics.rollup, this.topics.clean]);
+    // Replays are skipped, not dead-lettered; every other skip reason went to telemetry.dlq.v1.
+    const deadLetters = counterIncreases(this.metrics.pointsSkipped, 'dead_letters', (labels) =>
+      labels['reason'] === 'replay' ? null : { stage: 'anomaly', reason: String(labels['reason']) },
+    );
+    this.lagCollector = lagCollector;
+    this.selfTelemetry = startSelfTelemetry({
+      producer,
+      rawTopic: this.topics.raw,
+      service: 'anomaly',
+      intervalMs: this.config.SELF_TELEMETRY_INTERVAL_MS,
+      collect: async (): Promise<SelfMeasurement[]> => {
+        const lag = await lagCollector.collect().catch((error: unknown) => {
+          this.logger.warn({ err: error }, 'consumer lag not measured for self-telemetry');
+          return [];
+        });
+        return [...lag, ...(await deadLetters())];
+      },
+      onError: (error) => this.logger.warn({ err: error }, 'self-telemetry report failed'),
+    });
   }
 
   private notifyChanges(changes: readonly IncidentChange[], inserted: readonly AnomalyRecord[]): void {
@@ -360,7 +403,7 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private notify(event: NotificationEvent, incident: Incident, anomaly?: AnomalyRecord): void {
-    const definition = this.catalog?.get(incident.metric);
+    const definition = this.definitionOf(incident.metric);
     const targets = webhookTargets(definition, this.ownerWebhooks);
     if (targets.length === 0) return;
     this.notifier.enqueue(targets, buildNotification(event, incident, definition, anomaly));
