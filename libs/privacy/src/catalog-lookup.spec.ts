@@ -37,4 +37,17 @@ describe('createCatalogLookup', () => {
     expect(lookUp('checkout.latency')?.definition.expires).toBe('2026-01-01');
     expect(lookUp('unknown.metric')).toBeUndefined();
   });
+
+  it('forgets a metric the view dropped and builds it anew when it returns', () => {
+    const original = definition('2027-06-30');
+    const definitions = new Map([['checkout.latency', original]]);
+    const lookUp = createCatalogLookup((name) => definitions.get(name));
+    const first = lookUp('checkout.latency');
+    definitions.delete('checkout.latency');
+    expect(lookUp('checkout.latency')).toBeUndefined();
+    definitions.set('checkout.latency', original);
+    const again = lookUp('checkout.latency');
+    expect(again).not.toBe(first);
+    expect(again?.definition).toBe(original);
+  });
 });

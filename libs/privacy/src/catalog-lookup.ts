@@ -27,19 +27,24 @@ export const catalogMetricFromDefinition = (definition: MetricDefinition): Catal
 
 /**
  * Looks metrics up in a live catalog view (get(name) → definition). The CatalogMetric is built once
- * per definition object: the view hands out the same object until the metric changes.
+ * per definition object: the view hands out the same object until the metric changes. The built
+ * metrics are kept by name (a Map lookup costs a fraction of a WeakMap's on this per-event path),
+ * and a name the view no longer has is forgotten, so the memory follows the catalog.
  */
 export const createCatalogLookup = (
   get: (name: string) => MetricDefinition | undefined,
 ): ((name: string) => CatalogMetric | undefined) => {
-  const built = new WeakMap<MetricDefinition, CatalogMetric>();
+  const built = new Map<string, CatalogMetric>();
   return (name) => {
     const definition = get(name);
-    if (definition === undefined) return undefined;
-    let metric = built.get(definition);
-    if (metric === undefined) {
+    if (definition === undefined) {
+      built.delete(name);
+      return undefined;
+    }
+    let metric = built.get(name);
+    if (metric === undefined || metric.definition !== definition) {
       metric = catalogMetricFromDefinition(definition);
-      built.set(definition, metric);
+      built.set(name, metric);
     }
     return metric;
   };
