@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createScrubber, parseScrubRuleNames } from './create-scrubber';
+import { DEFAULT_SCRUB_RULES, SCRUB_RULE_NAMES } from './scrub-rules';
 
 const scrubber = createScrubber();
 const scrub = (value: string) => {
@@ -32,6 +33,7 @@ describe('createScrubber: realistic PII is redacted or truncated', () => {
     ['card=5555555555554444;', 'card=[card];', ['card']],
     ['amex 378282246310005', 'amex [card]', ['card']],
     ['Authorization: Bearer abcdefghijklmnop123==', 'Authorization: Bearer [token]', ['bearer']],
+    ['Authorization: BeArEr\tabcdefghijklmnop123', 'Authorization: Bearer [token]', ['bearer']],
     ['authorization: bearer abc.def-ghi_jkl~mno', 'authorization: Bearer [token]', ['bearer']],
     [
       'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ok',
@@ -39,6 +41,8 @@ describe('createScrubber: realistic PII is redacted or truncated', () => {
       ['jwt'],
     ],
     ['user bob@example.com from 203.0.113.9', 'user [email] from 203.0.113.0/24', ['email', 'ipv4']],
+    ['::1', '0:0:0::/48', ['ipv6']],
+    ['call 0049 30 12', 'call [phone]', ['phone']],
   ])('%s → %s', (input, expected, rules) => {
     expect(scrub(input)).toEqual({ result: expected, rules });
   });
@@ -69,6 +73,51 @@ describe('createScrubber: look-alikes are left alone', () => {
     'sha256:abcdef',
   ])('%s', (input) => {
     expect(scrub(input)).toEqual({ result: input, rules: [] });
+  });
+});
+
+describe('createScrubber: pre-checks only skip rules that could not change the value', () => {
+  // The same rules with every pre-check replaced by "always": any difference in output or hit
+  // counts would be PII that a pre-check let through (or a rule it wrongly skipped).
+  const unfiltered = createScrubber({
+    rules: [],
+    customRules: SCRUB_RULE_NAMES.map((name) => ({ ...DEFAULT_SCRUB_RULES[name], applies: () => true })),
+  });
+  const FRAGMENTS = [
+    'bob@example.com', 'a@b.co', '@', '.', '..', ':', '::', '+', '00', ' ', '\t', '-', '/', '(', ')', '=', '_', '~',
+    'Bearer ', 'bEaReR\t', 'BEARER  ', 'abcdefgh', 'eyJhbGciOi', 'eyJ', 'x.y', '192.168.1.7', '10.0.0.1', '1.2.3.', '255.',
+    '2001:db8::1', 'fe80::', '::1', '::ffff:', '0db8:', '4111 1111 1111 1111', '5555555555554444', '378282246310005',
+    '+49 30 1234567', '(555) ', '123-4567', '0', '1', '12', '123', '1234', '12345', 'a', 'f', 'ff', 'x', '.com', 'example',
+  ];
+  // A fixed seed: the same 20,000 values on every run, so a failure can be reproduced.
+  let seed = 0x2545f491;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const values = Array.from({ length: 20_000 }, () => {
+    let value = '';
+    const parts = 1 + Math.floor(random() * 10);
+    for (let part = 0; part < parts; part += 1) value += FRAGMENTS[Math.floor(random() * FRAGMENTS.length)] ?? '';
+    return value;
+  });
+
+  it('gives the same result and hits as the rules run without pre-checks, on 20,000 generated values', () => {
+    const differences: string[] = [];
+    for (const value of values) {
+      const hits: number[] = [];
+      const reference: number[] = [];
+      const result = scrubber.scrubValue(value, hits);
+      const expected = unfiltered.scrubValue(value, reference);
+      if (result !== expected || JSON.stringify(hits) !== JSON.stringify(reference)) differences.push(`${JSON.stringify(value)} → ${result} / ${expected}`);
+    }
+    expect(differences.slice(0, 5)).toEqual([]);
+    // The generated values do exercise every rule.
+    const totals: number[] = [];
+    for (const value of values) unfiltered.scrubValue(value, totals);
+    expect(SCRUB_RULE_NAMES.filter((_name, index) => (totals[index] ?? 0) === 0)).toEqual([]);
   });
 });
 

@@ -8,12 +8,19 @@ import { passesLuhn } from './luhn';
  * the input, whatever the input. `replace` sees each candidate and returns it unchanged when the
  * check behind the pattern (Luhn, octet range, digit count) says it is not PII.
  */
-/** What one pass over a value finds, so that most rules are skipped without running their pattern. */
+/**
+ * What one pass over a value finds, so that most rules are skipped without running their pattern.
+ * Each rule's `applies` must be a necessary condition for its pattern and check to change the value
+ * (create-scrubber.spec.ts compares against the rules run without it), never a guess.
+ */
 export interface ScrubFeatures {
   readonly digits: number;
   readonly at: boolean;
-  readonly colon: boolean;
-  readonly dot: boolean;
+  readonly colons: number;
+  readonly dots: number;
+  /** A space or a tab. */
+  readonly blank: boolean;
+  readonly plus: boolean;
 }
 
 export interface ScrubRule {
@@ -29,6 +36,7 @@ export const SCRUB_RULE_NAMES = ['bearer', 'jwt', 'email', 'card', 'ipv6', 'ipv4
 export type ScrubRuleName = (typeof SCRUB_RULE_NAMES)[number];
 
 const NON_DIGIT = /\D/g;
+const BEARER_WORD = /bearer/i;
 const PHONE_SEPARATORS = /[ .\-/]+/;
 
 const isPhoneNumber = (candidate: string): boolean => {
@@ -68,20 +76,20 @@ const withIpv6 = (candidate: string): string => {
 export const DEFAULT_SCRUB_RULES: Readonly<Record<ScrubRuleName, ScrubRule>> = {
   bearer: {
     name: 'bearer',
-    // The pattern is case-insensitive; this pre-check covers the spellings seen in practice (Bearer, bearer, BEARER).
-    applies: (value) => value.length >= 15 && (value.includes('earer') || value.includes('EARER')),
+    // "bearer", a blank and at least 8 token characters; any letter case (the pattern is case-insensitive).
+    applies: (value, features) => features.blank && value.length >= 15 && BEARER_WORD.test(value),
     pattern: /(?<![A-Za-z])bearer[ \t]{1,8}[A-Za-z0-9\-._~+/]{8,}=*/gi,
     replace: () => 'Bearer [token]',
   },
   jwt: {
     name: 'jwt',
-    applies: (value, features) => features.dot && value.includes('eyJ'),
+    applies: (value, features) => features.dots >= 2 && value.includes('eyJ'),
     pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
     replace: () => '[jwt]',
   },
   email: {
     name: 'email',
-    applies: (_value, features) => features.at && features.dot,
+    applies: (_value, features) => features.at && features.dots >= 1,
     pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g,
     replace: () => '[email]',
   },
@@ -93,20 +101,34 @@ export const DEFAULT_SCRUB_RULES: Readonly<Record<ScrubRuleName, ScrubRule>> = {
   },
   ipv6: {
     name: 'ipv6',
-    applies: (_value, features) => features.colon,
+    // Every IPv6 address has "::" or seven colons (five before an IPv4 tail).
+    applies: (_value, features) => features.colons >= 2,
     pattern: /(?<![0-9A-Fa-f:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:.]{3,45}(?![\w:])/g,
     replace: withIpv6,
   },
   ipv4: {
     name: 'ipv4',
-    applies: (_value, features) => features.digits >= 4 && features.dot,
+    applies: (_value, features) => features.digits >= 4 && features.dots >= 3,
     pattern: /(?<!\d|\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)/g,
     replace: (match) => truncateIpv4(match) ?? match,
   },
   phone: {
     name: 'phone',
-    applies: (_value, features) => features.digits >= 7,
+    // isPhoneNumber: 8 digits, or 7 after "+" or "00".
+    applies: (value, features) => features.digits >= 8 || (features.digits === 7 && (features.plus || value.includes('00'))),
     pattern: /(?<![\w+.\-/])(?:\+\d{8,15}|(?:\+|00)?(?:\(\d{1,5}\)\d{0,8}|\d{1,8})(?:[ .\-/]{1,2}(?:\(\d{1,5}\)\d{0,8}|\d{1,8})){1,6})(?!\w)/g,
     replace: (match) => (isPhoneNumber(match) ? '[phone]' : match),
   },
 };
+
+/**
+ * Whether any built-in rule's `applies` may hold, written out in one monomorphic check: most values
+ * (region names, versions, paths) fail it, and then no rule is asked at all.
+ */
+export const mayHoldBuiltInPii = (value: string, features: ScrubFeatures): boolean =>
+  features.digits >= 7 ||
+  features.colons >= 2 ||
+  (features.at && features.dots >= 1) ||
+  (features.digits >= 4 && features.dots >= 3) ||
+  (features.dots >= 2 && value.includes('eyJ')) ||
+  (features.blank && value.length >= 15 && BEARER_WORD.test(value));
