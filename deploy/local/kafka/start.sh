@@ -12,6 +12,7 @@ controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
 data="${KAFKA_DATA_DIR:-$here/data}"
 if [[ -n "${KAFKA_DATA_DIR:-}" ]]; then logs="${KAFKA_LOG_DIR:-$data/logs}"; else logs="${KAFKA_LOG_DIR:-$here/logs}"; fi
 heap="${KAFKA_HEAP:-768m}"
+# More JVM flags, e.g. KAFKA_EXTRA_JAVA_OPTS=-XX:TieredStopAtLevel=1 for a test broker that must (re)start fast on a busy machine.
 
 is_up() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
 
@@ -28,10 +29,12 @@ sed -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller_port#g" -e "s#@DAT
 
 classpath="$here/jars/*"
 java_opts=(-Xms256m "-Xmx$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
+  ${KAFKA_EXTRA_JAVA_OPTS:-}
   "-Dlog4j2.configurationFile=$here/log4j2.xml" "-Dkafka.logs.dir=$logs")
 
 if [[ ! -f "$data/kraft/meta.properties" ]]; then
-  cluster_id="$(java -cp "$classpath" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)"
+  # A Kafka cluster id is 16 random bytes, base64url without padding (what StorageTool random-uuid prints, without a JVM start).
+  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
   java "${java_opts[@]}" -cp "$classpath" kafka.tools.StorageTool format \
     --cluster-id "$cluster_id" --config "$config" --standalone >>"$logs/format.log" 2>&1
 fi
