@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPool, postgresReadinessCheck } from '@telemetry/db';
-import { BatchProducer, createKafka, kafkaReadinessCheck, topicNames } from '@telemetry/kafka';
+import { BatchProducer, counterIncreases, createKafka, kafkaReadinessCheck, startSelfTelemetry, topicNames, type ReadableMetric } from '@telemetry/kafka';
 import { PinoNestLogger, createLogger, createMetricsRegistry, createOpsEndpoints, type Logger } from '@telemetry/service-runtime';
 import type { Pool } from 'pg';
 import { ApiModule } from './api.module';
 import { AnomalyFeed } from './anomalies/anomaly-feed';
+import { API_AUTH_FAILURES_METRIC } from './auth/auth.service';
 import type { ApiConfig } from './config';
 import type { TimeBucketFunction } from './core/api-deps';
 import { mountDashboard, mountOpsRoutes } from './ops/mount-ops-routes';
@@ -61,6 +62,20 @@ export const createApiApp = async (config: ApiConfig, options: { logger?: Logger
   const url = `${https ? 'https' : 'http'}://${host}:${port}`;
   logger.info({ url, dashboard, timeBucketFunction, topicSuffix: config.KAFKA_TOPIC_SUFFIX }, 'api: listening');
 
+  // The API's figure for telemetry.self.* is its failed authentications; the counter exists once
+  // Nest has built AuthService, and reports 0 every interval until the first failure.
+  const authFailures = registry.getSingleMetric(API_AUTH_FAILURES_METRIC) as ReadableMetric | undefined;
+  if (!authFailures) throw new Error(`${API_AUTH_FAILURES_METRIC} is not registered: AuthService was not built`);
+  const selfTelemetry = startSelfTelemetry({
+    producer,
+    rawTopic: topics.raw,
+    service: 'api',
+    intervalMs: config.SELF_TELEMETRY_INTERVAL_MS,
+    // Malformed, unknown and revoked tokens are one reason: the API does not tell them apart either.
+    collect: counterIncreases(authFailures, 'auth_failures', () => ({ reason: 'invalid_token' })),
+    onError: (error) => logger.warn({ err: error }, 'self-telemetry report failed'),
+  });
+
   return {
     url,
     port,
@@ -68,6 +83,7 @@ export const createApiApp = async (config: ApiConfig, options: { logger?: Logger
     close: async () => {
       await nest.close();
       await feed.stop();
+      await selfTelemetry.stop();
       await Promise.allSettled([producer.disconnect(), kafkaCheck.close()]);
       await pool.end();
     },

@@ -5,6 +5,7 @@ import {
   loadConfigOrExit,
   loggingConfigSchema,
   pseudonymConfigSchema,
+  selfTelemetryConfigSchema,
   tlsConfigSchema,
 } from '@telemetry/config';
 
@@ -15,6 +16,7 @@ export const apiConfigSchema = Type.Object({
   ...loggingConfigSchema.properties,
   ...tlsConfigSchema.properties,
   ...pseudonymConfigSchema.properties,
+  ...selfTelemetryConfigSchema.properties,
   API_PORT: Type.Integer({ default: 4000, minimum: 0, maximum: 65_535 }),
   API_HOST: Type.String({ default: '0.0.0.0' }),
   TELEMETRY_ADMIN_TOKEN: Type.Optional(

@@ -6,6 +6,9 @@ import type { ApiConfig } from '../config';
 import { API_CONFIG, METRICS_REGISTRY, PG_POOL } from '../core/api-deps';
 import { BOOTSTRAP_ADMIN_ACTOR, bearerToken, type Principal } from './principal';
 
+/** Also reported as telemetry.self.auth_failures{service=api} (api-app.ts reads it from the registry). */
+export const API_AUTH_FAILURES_METRIC = 'telemetry_api_auth_failures_total';
+
 /** Resolves a bearer token to a principal: the bootstrap admin token from the environment, or a stored (hashed) API token. */
 @Injectable()
 export class AuthService {
@@ -17,7 +20,7 @@ export class AuthService {
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.failures = new Counter({
-      name: 'telemetry_api_auth_failures_total',
+      name: API_AUTH_FAILURES_METRIC,
       help: 'Requests whose bearer token was malformed, unknown or revoked',
       registers: [registry],
     });
