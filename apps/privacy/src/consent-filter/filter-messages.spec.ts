@@ -1,5 +1,5 @@
 import { createEventValidator, type DeadLetter, type MetricDefinition, type RawEnvelope } from '@telemetry/contracts';
-import type { ConsumedMessage } from '@telemetry/kafka';
+import { SELF_SOURCE_ID, selfMetricDefinition, type ConsumedMessage } from '@telemetry/kafka';
 import { createCatalogLookup, createPrivacyTally, createScrubber, DailyBudgetCounter, pseudonymize, type PrivacyBatch } from '@telemetry/privacy';
 import { describe, expect, it } from 'vitest';
 import { filterMessages } from './filter-messages';
@@ -9,6 +9,7 @@ const NOW = Date.UTC(2026, 10, 25, 12);
 const AT = new Date(NOW);
 const definitions = new Map<string, MetricDefinition>([
   ['app.crash', { name: 'app.crash', type: 'counter', description: 'd', purpose: 'none', expires: 'never', attributes: ['build'] }],
+  ['telemetry.self.source_volume', selfMetricDefinition('telemetry.self.source_volume')!],
 ]);
 
 const batch = (): PrivacyBatch => ({
@@ -59,6 +60,18 @@ describe('filterMessages', () => {
     expect(result.deadLetters.map((out) => parse<DeadLetter>(out.value))).toEqual([
       { sourceId: 'source-1', event: { id: 'b', metric: 'nope.metric', value: 1, timestamp: NOW }, reason: 'unknown_metric', stage: 'privacy', at: AT.toISOString() },
     ]);
+  });
+
+  it('leaves the services\' own figures unscrubbed (a source id may look like a phone number), and nothing else', () => {
+    const sourceId = '01330894-7667-490c-8659-8c90542b8ee0';
+    const volume = { id: 'v', metric: 'telemetry.self.source_volume', value: 5, timestamp: NOW, attributes: { source: sourceId } };
+    const crash = { id: 'c', metric: 'app.crash', value: 1, timestamp: NOW, attributes: { build: '+44 20 7946 0958' } };
+    const self = filterMessages([message(envelope([volume, crash], SELF_SOURCE_ID), SELF_SOURCE_ID)], batch(), AT);
+    const events = parse<RawEnvelope>(self.clean[0]?.value).events;
+    expect(events.find((e) => e.id === 'v')?.attributes).toEqual({ source: sourceId });
+    expect(events.find((e) => e.id === 'c')?.attributes?.['build']).not.toContain('7946');
+    const other = filterMessages([message(envelope([volume]))], batch(), AT);
+    expect(parse<RawEnvelope>(other.clean[0]?.value).events[0]?.attributes?.['source']).not.toBe(sourceId);
   });
 
   it('counts the rejections per source and reason', () => {
