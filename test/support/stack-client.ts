@@ -180,7 +180,7 @@ export interface ReadDeadLetter {
 }
 
 /** The dead letters of the given event ids, read from the beginning of the stack's DLQ until all are there (or the timeout). */
-export const readDeadLetters = async (stack: Stack, eventIds: readonly string[], timeoutMs = 15_000): Promise<ReadDeadLetter[]> => {
+export const readDeadLetters = async (stack: Stack, eventIds: readonly string[], timeoutMs = 30_000): Promise<ReadDeadLetter[]> => {
   const wanted = new Set(eventIds);
   const matching = (messages: ReadonlyArray<{ value: string | null }>) =>
     messages
