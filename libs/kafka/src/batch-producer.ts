@@ -18,9 +18,10 @@ export interface BatchProducerOptions {
  * Brokers refuse a record batch over message.max.bytes (1 MiB by default), and a refused request
  * is retried forever; so one send() becomes several requests that each stay well below it.
  */
-const MAX_REQUEST_BYTES = 768 * 1024;
+export const MAX_PRODUCE_REQUEST_BYTES = 768 * 1024;
 
-const messageBytes = (message: OutgoingMessage): number =>
+/** What a message counts for against MAX_PRODUCE_REQUEST_BYTES (its bytes and the record's framing). */
+export const messageBytes = (message: OutgoingMessage): number =>
   (message.value?.length ?? 0) + (message.key?.length ?? 0) + 64;
 
 export const chunkByBytes = (
@@ -70,7 +71,7 @@ export class BatchProducer {
   /** Sends messages to several topics in one request per broker; resolves once all are acknowledged. */
   async send(batches: ReadonlyArray<{ topic: string; messages: readonly OutgoingMessage[] }>): Promise<void> {
     try {
-      for (const topicMessages of chunkByBytes(batches, MAX_REQUEST_BYTES)) {
+      for (const topicMessages of chunkByBytes(batches, MAX_PRODUCE_REQUEST_BYTES)) {
         await this.producer.sendBatch({ topicMessages, acks: -1 });
       }
     } catch (error) {

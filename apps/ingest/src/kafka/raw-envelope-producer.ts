@@ -1,4 +1,4 @@
-import type { BatchProducer } from '@telemetry/kafka';
+import { MAX_PRODUCE_REQUEST_BYTES, messageBytes, type BatchProducer } from '@telemetry/kafka';
 
 interface PendingMessage {
   key: string;
@@ -12,7 +12,8 @@ interface PendingMessage {
  * A producer has one request in flight (maxInFlightRequests = 1, which keeps idempotence exact),
  * and a broker handles one request per connection at a time, so a single producer caps
  * throughput at one round trip per request. Each idle lane takes what is queued — up to
- * maxRequestBytes, so no record batch exceeds the broker's limit — and sends it as one request;
+ * maxRequestBytes and no more than BatchProducer sends in one request (more would cost a second
+ * round trip, one after the other) — and sends it as one request;
  * requests arriving meanwhile wait for the next free lane. No timer: an idle service sends at
  * once, a busy one amortizes each round trip over many HTTP requests. A caller's promise settles
  * with the Kafka request that carried its message.
@@ -21,14 +22,16 @@ export class RawEnvelopeProducer {
   private readonly queue: PendingMessage[] = [];
   private readonly idleLanes: BatchProducer[];
   private readonly busy = new Set<Promise<void>>();
+  private readonly maxRequestBytes: number;
 
   constructor(
     lanes: readonly BatchProducer[],
     private readonly topic: string,
-    private readonly maxRequestBytes: number,
+    maxRequestBytes: number,
     private readonly observeSendSeconds: (seconds: number, outcome: 'ok' | 'error') => void,
   ) {
     this.idleLanes = [...lanes];
+    this.maxRequestBytes = Math.min(maxRequestBytes, MAX_PRODUCE_REQUEST_BYTES);
   }
 
   /** Resolves once every value is acknowledged by all in-sync replicas; rejects with KafkaUnavailableError. */
@@ -61,8 +64,9 @@ export class RawEnvelopeProducer {
     let bytes = 0;
     let count = 0;
     for (const next of this.queue) {
-      if (count > 0 && bytes + next.value.length > this.maxRequestBytes) break;
-      bytes += next.value.length;
+      const size = messageBytes(next);
+      if (count > 0 && bytes + size > this.maxRequestBytes) break;
+      bytes += size;
       count++;
     }
     return this.queue.splice(0, count);
