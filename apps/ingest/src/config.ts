@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { databaseConfigSchema, kafkaConfigSchema, loadConfigOrExit, loggingConfigSchema, tlsConfigSchema } from '@telemetry/config';
+import { databaseConfigSchema, kafkaConfigSchema, loadConfigOrExit, loggingConfigSchema, selfTelemetryConfigSchema, tlsConfigSchema } from '@telemetry/config';
 import { DEFAULT_EVENT_LIMITS, type EventLimits } from '@telemetry/contracts';
 
 /** apps/ingest environment: the shared pieces plus the ingest's own variables, each with its default. */
@@ -8,6 +8,7 @@ export const ingestConfigSchema = Type.Object({
   ...databaseConfigSchema.properties,
   ...loggingConfigSchema.properties,
   ...tlsConfigSchema.properties,
+  ...selfTelemetryConfigSchema.properties,
   INGEST_PORT: Type.Integer({ default: 4318, minimum: 0, maximum: 65_535, description: 'HTTP(S) port; 0 picks a free one' }),
   INGEST_HOST: Type.String({ default: '0.0.0.0' }),
   INGEST_MAX_EVENTS_PER_REQUEST: Type.Integer({ default: DEFAULT_EVENT_LIMITS.maxEventsPerRequest, minimum: 1 }),

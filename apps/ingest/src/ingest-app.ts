@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createApiKeyVerifier } from '@telemetry/admin';
 import { createEventValidator } from '@telemetry/contracts';
 import { createPool, postgresReadinessCheck } from '@telemetry/db';
-import { BatchProducer, createKafka, kafkaReadinessCheck, topicNames } from '@telemetry/kafka';
+import { BatchProducer, counterIncreases, createKafka, kafkaReadinessCheck, startSelfTelemetry, topicNames } from '@telemetry/kafka';
 import {
   createLogger,
   createMetricsRegistry,
@@ -54,7 +54,7 @@ export const createIngestApp = async (config: IngestConfig, options: { logger?: 
   // it would end the process. The next key lookup reconnects, or answers 503 meanwhile.
   pool.on('error', (error) => logger.warn({ reason: error.message }, 'PostgreSQL connection lost'));
   const registry = createMetricsRegistry('ingest');
-  const metrics = new IngestMetrics(registry);
+  const metrics = new IngestMetrics(registry, { forgetAfterMs: config.SELF_TELEMETRY_FORGET_AFTER_MS });
   const kafkaCheck = kafkaReadinessCheck(kafka);
   const checks = [kafkaCheck, postgresReadinessCheck(pool)];
   const limits = eventLimitsFrom(config);
@@ -118,11 +118,28 @@ export const createIngestApp = async (config: IngestConfig, options: { logger?: 
   const url = `${https ? 'https' : 'http'}://127.0.0.1:${port}`;
   logger.info({ port, tls: Boolean(https), rawTopic: topics.raw }, 'ingest listening');
 
+  const authFailureIncreases = counterIncreases(metrics.authFailures, 'auth_failures');
+  const selfTelemetry = startSelfTelemetry({
+    // Its own producer lane would do no better: one small send per interval.
+    producer: producers[0]!,
+    rawTopic: topics.raw,
+    service: 'ingest',
+    intervalMs: config.SELF_TELEMETRY_INTERVAL_MS,
+    collect: async () => [
+      ...(await authFailureIncreases()),
+      ...metrics.sourceRejections.drain('rejections'),
+      ...metrics.sourceVolume.drain('source_volume'),
+    ],
+    onError: (error) => logger.warn({ err: error }, 'self-telemetry report failed'),
+  });
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       await app.close();
       await envelopeProducer.whenIdle();
+      // After the last request: its events are in the last report.
+      await selfTelemetry.stop();
       await Promise.all(producers.map((producer) => producer.disconnect()));
       await kafkaCheck.close();
       await pool.end();

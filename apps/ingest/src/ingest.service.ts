@@ -10,7 +10,7 @@ import { IngestRequestError } from './http/ingest-request-error';
 import { readRequestBody } from './http/read-request-body';
 import { API_KEY_VERIFIER, INGEST_METRICS, INGEST_SETTINGS, RATE_LIMITER, RAW_ENVELOPE_PRODUCER } from './ingest.tokens';
 import type { RawEnvelopeProducer } from './kafka/raw-envelope-producer';
-import { rejectionCategory, type IngestMetrics, type IngestRoute } from './ops/ingest-metrics';
+import type { IngestMetrics, IngestRoute } from './ops/ingest-metrics';
 import { mapOtlpMetrics, type OtlpMapping } from './otlp/map-otlp-metrics';
 import type { OtlpMetricsRequest } from './otlp/otlp-metrics-request';
 import { decodeExportMetricsRequest } from './otlp/otlp-protobuf';
@@ -78,7 +78,7 @@ export class IngestService {
     const bodyBytes = body.length;
     const { envelopes, answer, rejectionReasons } = this.checkEvents(source, { sourceId: source.sourceId, receivedAt }, body);
     if (envelopes.length > 0) await this.produce(source, envelopes);
-    this.countOutcome('events', answer.accepted, rejectionReasons);
+    this.countOutcome('events', source.sourceId, answer.accepted, rejectionReasons);
     this.logger.debug({ sourceId: source.sourceId, accepted: answer.accepted, rejected: answer.rejected.length, bodyBytes }, 'events accepted');
     return answer;
   }
@@ -133,7 +133,7 @@ export class IngestService {
       const header: EnvelopeHeader = { sourceId: source.sourceId, receivedAt: new Date(receivedAtMs).toISOString() };
       await this.produce(source, buildRawEnvelopes(header, mapping.events, this.settings.maxKafkaRequestBytes));
     }
-    this.countOutcome('metrics', mapping.events.length, mapping.rejectionReasons);
+    this.countOutcome('metrics', source.sourceId, mapping.events.length, mapping.rejectionReasons);
     this.logger.debug(
       { sourceId: source.sourceId, encoding, dataPoints: mapping.dataPoints, rejectedDataPoints: mapping.rejectedDataPoints, events: mapping.events.length },
       'OTLP metrics accepted',
@@ -153,7 +153,7 @@ export class IngestService {
   private chargeRate(source: VerifiedSource, eventCount: number, route: IngestRoute) {
     const taken = this.rateLimiter.take(source.sourceId, eventCount);
     if (taken.ok) return;
-    this.metrics.eventsRejected.inc({ route, reason: 'rate_limited' }, eventCount);
+    this.metrics.countRateLimited(route, source.sourceId, eventCount);
     throw new IngestRequestError('rate_limited', `source ${source.sourceName} is over its rate; retry after ${taken.retryAfterSeconds} s`, taken.retryAfterSeconds);
   }
 
@@ -177,9 +177,8 @@ export class IngestService {
     }
   }
 
-  private countOutcome(route: IngestRoute, accepted: number, rejectionReasons: readonly string[]) {
-    if (accepted > 0) this.metrics.eventsAccepted.inc({ route }, accepted);
-    for (const reason of rejectionReasons) this.metrics.eventsRejected.inc({ route, reason: rejectionCategory(reason) });
+  private countOutcome(route: IngestRoute, sourceId: string, accepted: number, rejectionReasons: readonly string[]) {
+    this.metrics.countEvents(route, sourceId, accepted, rejectionReasons);
   }
 
   private decodeProtobuf(body: Buffer): OtlpMetricsRequest {

@@ -23,11 +23,13 @@ export interface SelfTelemetryOptions {
   collect: () => Promise<SelfMeasurement[]> | SelfMeasurement[];
   /** 0 or less turns reporting off (SELF_TELEMETRY_INTERVAL_MS=0). */
   intervalMs?: number;
+  /** How long stop() waits for the last report: with Kafka down it would otherwise hold up shutdown. */
+  stopTimeoutMs?: number;
   onError?: (error: unknown) => void;
 }
 
 export interface SelfTelemetry {
-  /** Stops the timer, waits for a report in flight, then sends a last one (what happened since). */
+  /** Stops the timer, waits for a report in flight, then sends a last one (what happened since), within stopTimeoutMs. */
   stop: () => Promise<void>;
 }
 
@@ -72,8 +74,16 @@ export const startSelfTelemetry = (options: SelfTelemetryOptions): SelfTelemetry
   return {
     stop: async () => {
       clearInterval(timer);
-      await running;
-      await report().catch((error: unknown) => options.onError?.(error));
+      const last = (async () => {
+        await running;
+        await report().catch((error: unknown) => options.onError?.(error));
+      })();
+      let timeout: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => {
+        timeout = setTimeout(resolve, options.stopTimeoutMs ?? 5_000);
+      });
+      await Promise.race([last, gaveUp]);
+      clearTimeout(timeout);
     },
   };
 };

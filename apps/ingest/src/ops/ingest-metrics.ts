@@ -1,8 +1,22 @@
+import { RecentCounts } from '@telemetry/kafka';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import type { AuthFailureReason } from '../auth/authenticate-source';
 
 export type IngestRoute = 'events' | 'metrics';
 
-/** The ingest's Prometheus metrics; labels are bounded sets (route, status, reason category). */
+const AUTH_FAILURE_REASONS: readonly AuthFailureReason[] = ['missing_key', 'invalid_key'];
+const HOUR_MS = 60 * 60 * 1_000;
+
+export interface SourceTallyOptions {
+  /** A source that sent nothing for this long stops being reported (SELF_TELEMETRY_FORGET_AFTER_MS). */
+  forgetAfterMs: number;
+}
+
+/**
+ * The ingest's Prometheus metrics; labels are bounded sets (route, status, reason category). Per
+ * source figures (one series per source) are kept beside them for telemetry.self.* only, where
+ * a source that stops sending must keep a series (at 0) rather than vanish.
+ */
 export class IngestMetrics {
   readonly requests: Counter<'route' | 'status'>;
   readonly eventsAccepted: Counter<'route'>;
@@ -10,8 +24,12 @@ export class IngestMetrics {
   readonly requestSeconds: Histogram<'route'>;
   readonly kafkaProduceSeconds: Histogram<'outcome'>;
   readonly authFailures: Counter<'reason'>;
+  /** Accepted events per source since the last self-telemetry report. */
+  readonly sourceVolume: RecentCounts;
+  /** Refused events per (reason category, source) since the last self-telemetry report. */
+  readonly sourceRejections: RecentCounts;
 
-  constructor(registry: Registry) {
+  constructor(registry: Registry, sources: SourceTallyOptions = { forgetAfterMs: HOUR_MS }) {
     this.requests = new Counter({
       name: 'ingest_requests_total',
       help: 'HTTP ingest requests by route and status code',
@@ -50,6 +68,29 @@ export class IngestMetrics {
       labelNames: ['reason'],
       registers: [registry],
     });
+    // At 0 from the start: the self-telemetry detector learns a baseline before the first burst.
+    for (const reason of AUTH_FAILURE_REASONS) this.authFailures.inc({ reason }, 0);
+    this.sourceVolume = new RecentCounts(sources);
+    this.sourceRejections = new RecentCounts(sources);
+  }
+
+  /** A request's events: accepted and refused (by reason category), for /metrics and per source. */
+  countEvents(route: IngestRoute, sourceId: string, accepted: number, rejectionReasons: readonly string[]): void {
+    if (accepted > 0) {
+      this.eventsAccepted.inc({ route }, accepted);
+      this.sourceVolume.add({ source: sourceId }, accepted);
+    }
+    for (const reason of rejectionReasons) {
+      const category = rejectionCategory(reason);
+      this.eventsRejected.inc({ route, reason: category });
+      this.sourceRejections.add({ reason: category, source: sourceId }, 1);
+    }
+  }
+
+  /** A request refused as a whole for the source's rate: all its events count as rejected. */
+  countRateLimited(route: IngestRoute, sourceId: string, eventCount: number): void {
+    this.eventsRejected.inc({ route, reason: 'rate_limited' }, eventCount);
+    this.sourceRejections.add({ reason: 'rate_limited', source: sourceId }, eventCount);
   }
 }
 
