@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { databaseConfigSchema, kafkaConfigSchema, loadConfigOrExit, loggingConfigSchema } from '@telemetry/config';
+import { databaseConfigSchema, kafkaConfigSchema, loadConfigOrExit, loggingConfigSchema, selfTelemetryConfigSchema } from '@telemetry/config';
 
 const SECOND_MS = 1_000;
 const MINUTE_MS = 60 * SECOND_MS;
@@ -11,6 +11,7 @@ export const processorConfigSchema = Type.Object({
   ...kafkaConfigSchema.properties,
   ...databaseConfigSchema.properties,
   ...loggingConfigSchema.properties,
+  ...selfTelemetryConfigSchema.properties,
   PROCESSOR_HEALTH_PORT: Type.Integer({ default: 9102, minimum: 0, maximum: 65_535, description: '/healthz /readyz /metrics' }),
   PROCESSOR_GROUP_ID: Type.String({ default: 'processor', minLength: 1 }),
   PROCESSOR_PARTITIONS_CONCURRENTLY: Type.Integer({ default: 4, minimum: 1, description: 'clean-topic partitions stored at the same time' }),

@@ -2,14 +2,18 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { createEventValidator, type MetricDefinition } from '@telemetry/contracts';
 import {
   BatchProducer,
+  counterIncreases,
   deadLetterMessage,
   ensureTopics,
+  gaugeValues,
   topicSpecs,
   startBatchConsumer,
   startCatalogClient,
+  startSelfTelemetry,
   type CatalogClient,
   type ConsumedMessage,
   type RunningConsumer,
+  type SelfTelemetry,
   type TopicNames,
 } from '@telemetry/kafka';
 import { isBucketClosed, MINUTE_SECONDS, bucketStartMs, type DerivedMetric } from '@telemetry/rollup';
@@ -56,6 +60,7 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
   private derived: DerivedMetric[] = [];
   private readonly jobs: PeriodicJob[] = [];
   private readonly validate = createEventValidator();
+  private selfTelemetry: SelfTelemetry | undefined;
 
   constructor(
     @Inject(PROCESSOR_CONFIG) private readonly config: ProcessorConfig,
@@ -120,6 +125,7 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
       );
     }
     for (const job of this.jobs) job.start();
+    this.selfTelemetry = this.startSelfTelemetry(this.producer);
 
     this.consumer = await startBatchConsumer({
       kafka: this.kafka,
@@ -146,6 +152,23 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
         await new Promise((resolve) => setTimeout(resolve, CATALOG_RETRY_DELAY_MS));
       }
     }
+  }
+
+  /**
+   * telemetry.self.* from the /metrics figures: dead letters by reason, and the lag the 'lag' job
+   * measures per clean partition (every LAG_INTERVAL_MS).
+   */
+  private startSelfTelemetry(producer: BatchProducer): SelfTelemetry {
+    const deadLetters = counterIncreases(this.metrics.deadLetters, 'dead_letters', (labels) => ({ stage: 'processor', reason: String(labels['reason']) }));
+    const lag = gaugeValues(this.metrics.consumerLag, 'consumer_lag', (labels) => ({ topic: this.topics.clean, partition: Number(labels['partition']) }));
+    return startSelfTelemetry({
+      producer,
+      rawTopic: this.topics.raw,
+      service: 'processor',
+      intervalMs: this.config.SELF_TELEMETRY_INTERVAL_MS,
+      collect: async () => [...(await deadLetters()), ...(await lag())],
+      onError: (error) => this.logger.warn({ err: error }, 'self-telemetry report failed'),
+    });
   }
 
   /** Resolves when this instance has joined the consumer group (tests wait for it). */
@@ -251,6 +274,7 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
     try {
       await this.consumer?.stop();
       await Promise.all(this.jobs.map((job) => job.stop()));
+      await this.selfTelemetry?.stop();
       await this.admin?.disconnect();
       await this.producer?.disconnect();
       await this.catalog?.stop();
