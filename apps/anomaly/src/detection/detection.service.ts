@@ -11,6 +11,8 @@ import {
   ensureTopics,
   kafkaReadinessCheck,
   SELF_METRIC_DEFINITIONS,
+  SELF_METRIC_PREFIX,
+  SELF_SOURCE_ID,
   selfMetricDefinition,
   startBatchConsumer,
   startCatalogClient,
@@ -86,6 +88,8 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
   /** Partitions whose checkpoints are loaded: `${stream}:${partition}`. */
   private readonly loaded = new Set<string>();
   private readonly highResolutionMetrics = new Set<string>();
+  /** Whether a high-resolution metric other than the services' own figures exists. */
+  private scoresRawOfAnySource = false;
   private serialTail: Promise<void> = Promise.resolve();
   private checkpointTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -211,6 +215,7 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
     definition ??= selfMetricDefinition(name) ?? null;
     if (definition?.highResolution === true) this.highResolutionMetrics.add(name);
     else this.highResolutionMetrics.delete(name);
+    this.scoresRawOfAnySource = [...this.highResolutionMetrics].some((metric) => !metric.startsWith(SELF_METRIC_PREFIX));
   }
 
   private streamOf(topic: string): DetectorStream {
@@ -342,6 +347,9 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
     // Raw envelopes are only worth parsing while some metric asks for raw-point scoring.
     if (stream === 'raw' && this.highResolutionMetrics.size === 0) return { points, rejected };
     for (const message of messages) {
+      // The self metrics are high-resolution by default; they alone must not cost a parse of
+      // every envelope of every source.
+      if (stream === 'raw' && !this.scoresRawOfAnySource && message.key !== SELF_SOURCE_ID) continue;
       const sourceId = message.key ?? 'unknown';
       const text = message.value?.toString('utf8') ?? '';
       let payload: unknown;
