@@ -31,11 +31,24 @@ const toPoint = (row: BucketRow): SeriesPoint => ({
   value: null,
 });
 
+/** Groups in the order ORDER BY g0, g1, … gave them: by value, code unit order, a missing key (null) last. */
+const compareGroupValues = (a: readonly (string | null)[], b: readonly (string | null)[]): number => {
+  for (let index = 0; index < a.length; index += 1) {
+    const left = a[index] ?? null;
+    const right = b[index] ?? null;
+    if (left === right) continue;
+    if (left === null) return 1;
+    if (right === null) return -1;
+    return left < right ? -1 : 1;
+  }
+  return 0;
+};
+
 @Injectable()
 export class SeriesRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /** Runs a planned query; rows arrive ordered by group then time, so groups are cut in one pass. */
+  /** Runs a planned query; rows arrive ordered by time then group, and are cut into series in one pass. */
   async run(plan: SeriesPlan): Promise<Series[]> {
     const { rows } = await this.pool.query<BucketRow>(plan.sql, plan.params as unknown[]);
     if (rows.length > plan.maxRows) {
@@ -43,19 +56,19 @@ export class SeriesRepository {
         maxRows: plan.maxRows,
       });
     }
-    const series: Series[] = [];
-    let current: Series | undefined;
-    let currentKey = '';
+    const groupCount = plan.groupKeys.length;
+    if (groupCount === 0) return rows.length === 0 ? [] : [{ group: {}, points: rows.map(toPoint) }];
+    const byGroup = new Map<string, { values: (string | null)[]; series: Series }>();
     for (const row of rows) {
       const values = plan.groupKeys.map((_, index) => row[`g${index}`] ?? null);
       const key = JSON.stringify(values);
-      if (current === undefined || key !== currentKey) {
-        current = { group: Object.fromEntries(plan.groupKeys.map((name, index) => [name, values[index] ?? null])), points: [] };
-        currentKey = key;
-        series.push(current);
+      let entry = byGroup.get(key);
+      if (entry === undefined) {
+        entry = { values, series: { group: Object.fromEntries(plan.groupKeys.map((name, index) => [name, values[index] ?? null])), points: [] } };
+        byGroup.set(key, entry);
       }
-      current.points.push(toPoint(row));
+      entry.series.points.push(toPoint(row));
     }
-    return series;
+    return [...byGroup.values()].sort((a, b) => compareGroupValues(a.values, b.values)).map((entry) => entry.series);
   }
 }
