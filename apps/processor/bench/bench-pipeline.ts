@@ -11,15 +11,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { applyMetricDefinition, createSource, recordConsent } from '@telemetry/admin';
 import { BatchProducer, ensureTopics, topicNames, topicSpecs } from '@telemetry/kafka';
 import { createTestDatabase, testKafka, TEST_KAFKA_CONFIG, type TestDatabase } from '@telemetry/test-support';
-import { ConfigResourceTypes } from 'kafkajs';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 const TOTAL_EVENTS = Number(process.env['BENCH_EVENTS'] ?? 2_000_000);
@@ -35,8 +34,9 @@ const REPO = resolve(__dirname, '../../..');
 const SERVICES = ['ingest', 'privacy', 'processor'] as const;
 /** No new row for this long means a stage is stuck: fail with the logs' paths instead of waiting forever. */
 const STALL_TIMEOUT_MS = 90_000;
-const BENCH_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const PACED_SECONDS = 20;
+/** Extra node flags for the services, e.g. BENCH_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile each stage. */
+const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -102,6 +102,44 @@ const readCounter = async (port: number, name: string): Promise<number> => {
   return total;
 };
 
+/** CPU seconds (user + system) of the PostgreSQL backends serving this database, from /proc (0 where unreadable). */
+const databaseCpuSeconds = async (db: TestDatabase): Promise<Map<number, number>> => {
+  const { rows } = await db.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  const ticksPerSecond = 100;
+  const seconds = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+    } catch {
+      // Another machine's database, or a backend that just ended: not counted.
+    }
+  }
+  return seconds;
+};
+
+/** CPU each stage spent during the flood: what the stages cost, independent of how loaded the machine was. */
+const stageCpu = async (ports: Record<'ingest' | 'privacy' | 'processor', number>, db: TestDatabase) => ({
+  ingest: await readCounter(ports.ingest, 'process_cpu_seconds_total'),
+  privacy: await readCounter(ports.privacy, 'process_cpu_seconds_total'),
+  processor: await readCounter(ports.processor, 'process_cpu_seconds_total'),
+  bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+  postgres: await databaseCpuSeconds(db),
+});
+
+const cpuMicrosPerEvent = (before: Awaited<ReturnType<typeof stageCpu>>, after: Awaited<ReturnType<typeof stageCpu>>, events: number) => {
+  let postgres = 0;
+  for (const [pid, seconds] of after.postgres) postgres += seconds - (before.postgres.get(pid) ?? 0);
+  const perEvent = (seconds: number) => Math.round((seconds * 1e6) / events * 10) / 10;
+  return {
+    ingest: perEvent(after.ingest - before.ingest),
+    privacy: perEvent(after.privacy - before.privacy),
+    processor: perEvent(after.processor - before.processor),
+    postgres: perEvent(postgres),
+    benchClient: perEvent(after.bench - before.bench),
+  };
+};
+
 const latencyPercentiles = async (db: TestDatabase, idPrefix: string): Promise<{ last: Date; p50: number; p99: number }> => {
   const { rows } = await db.pool.query<{ last: Date; p50: number; p99: number }>(
     `SELECT max(stored_at) AS last,
@@ -138,22 +176,6 @@ const main = async () => {
       await sleep(1_000);
     }
   }
-  // apps/privacy sends everything a fetch returned in one request; with the broker's 1 MiB default
-  // (message.max.bytes) that request is refused and privacy retries it forever once fetches hold
-  // several 1,000-event envelopes. The bench's own topics take larger batches so the pipeline can
-  // be measured; the limit is printed with the figures.
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.alterConfigs({
-    validateOnly: false,
-    resources: Object.values(topics).map((name) => ({
-      type: ConfigResourceTypes.TOPIC,
-      name,
-      configEntries: [{ name: 'max.message.bytes', value: String(BENCH_MAX_MESSAGE_BYTES) }],
-    })),
-  });
-  await admin.disconnect();
-  log(`bench topics: max.message.bytes = ${BENCH_MAX_MESSAGE_BYTES} (broker default 1 MiB)`);
   const db = await createTestDatabase();
   const children: ChildProcess[] = [];
   const copyFile = join(tmpdir(), `bench-pipeline-${randomBytes(4).toString('hex')}.copy`);
@@ -193,7 +215,7 @@ const main = async () => {
       KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
       DATABASE_URL: db.url,
       PSEUDONYM_KEY,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
       INGEST_PORT: String(ingestPort),
       INGEST_HOST: '127.0.0.1',
       INGEST_RATE_LIMIT_EVENTS_PER_SECOND: '0',
@@ -206,7 +228,7 @@ const main = async () => {
     for (const service of SERVICES) {
       const logFile = join(tmpdir(), `bench-pipeline${suffix}-${service}.log`);
       const logStream = createWriteStream(logFile);
-      const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${service}/src/main.ts`], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...NODE_FLAGS, '-r', '@swc-node/register', `apps/${service}/src/main.ts`], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout?.pipe(logStream);
       child.stderr?.pipe(logStream);
       children.push(child);
@@ -228,6 +250,8 @@ const main = async () => {
     await db.pool.query(`DELETE FROM data_points WHERE metric = $1`, [METRIC]);
     log(`pipeline ready (ingest :${ingestPort}); pushing ${TOTAL_EVENTS.toLocaleString('en')} events in ${EVENTS_PER_REQUEST}-event requests, ${CONCURRENT_REQUESTS} at a time`);
 
+    const ports = { ingest: ingestPort, privacy: privacyPort, processor: processorPort };
+    const cpuBefore = await stageCpu(ports, db);
     const startedMs = Date.now();
     // Which stage holds the pipeline back: when did privacy pass the last event?
     const stageDoneMs: { privacy?: number } = {};
@@ -271,6 +295,7 @@ const main = async () => {
     }
     tracking = false;
     await trackStages;
+    const cpuPerEvent = cpuMicrosPerEvent(cpuBefore, await stageCpu(ports, db), stored);
     // The last row's stored_at is when everything was queryable (the polling adds up to 200 ms otherwise).
     const flood = await latencyPercentiles(db, 'bp-');
     const pipelineSeconds = (flood.last.getTime() - startedMs) / 1_000;
@@ -279,6 +304,7 @@ const main = async () => {
     // The processor's last row is exact from stored_at; privacy's from polling its counter.
     log(`stages done: ingest ${at(ingestedMs)}, privacy ${at(stageDoneMs.privacy)} (± 0.25 s), processor ${at(flood.last.getTime())}`);
     log(`pipeline: ${stored.toLocaleString('en')} rows queryable after ${pipelineSeconds.toFixed(1)} s → ${Math.round(eventsPerSec).toLocaleString('en')} events/s`);
+    log(`CPU per event (µs): ${JSON.stringify(cpuPerEvent)}; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
     log(`latency while flooded (events queue up behind the slowest stage): p50 ${Math.round(flood.p50)} ms, p99 ${Math.round(flood.p99)} ms`);
 
     // Latency at a rate the pipeline sustains: half the measured throughput, paced request by request.
@@ -343,6 +369,8 @@ const main = async () => {
         latencyAtEventsPerSec: pacedRate,
         floodedP50LatencyMs: Math.round(flood.p50),
         floodedP99LatencyMs: Math.round(flood.p99),
+        cpuMicrosPerEvent: cpuPerEvent,
+        loadAverage1m: Number(loadavg()[0]?.toFixed(1)),
       }),
     );
   } finally {
