@@ -30,6 +30,7 @@ import { PeriodicJob } from './periodic-job';
 import { RollupPublisher } from './publishing/rollup-publisher';
 import { sendInChunks } from './publishing/send-in-chunks';
 import { RetentionJob } from './retention/retention.job';
+import { BatchCoalescer } from './storage/batch-coalescer';
 import { storeBatch } from './storage/batch-store';
 import { decodeBatch, type DecodeContext } from './storage/decode-batch';
 import { derivedMetricsOf } from './storage/derived-metrics.view';
@@ -61,6 +62,8 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
   private readonly jobs: PeriodicJob[] = [];
   private readonly validate = createEventValidator();
   private selfTelemetry: SelfTelemetry | undefined;
+  /** The partitions' batches of one fetch are stored in one transaction (see BatchCoalescer). */
+  private readonly coalescer = new BatchCoalescer<ConsumedMessage[], void>((batches) => this.storeBatches(batches));
 
   constructor(
     @Inject(PROCESSOR_CONFIG) private readonly config: ProcessorConfig,
@@ -133,7 +136,7 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
       topics: [this.topics.clean],
       partitionsConsumedConcurrently: this.config.PROCESSOR_PARTITIONS_CONCURRENTLY,
       maxBytesPerPartition: this.config.PROCESSOR_MAX_BYTES_PER_PARTITION,
-      handleBatch: (messages) => this.handleBatch(messages),
+      handleBatch: (messages) => this.coalescer.submit(messages),
     });
     this.logger.info({ topic: this.topics.clean, derivedMetrics: this.derived.length, referenceRecords: this.referenceData.size }, 'processor consuming');
   }
@@ -204,8 +207,9 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
     };
   }
 
-  private async handleBatch(messages: ConsumedMessage[]): Promise<void> {
+  private async storeBatches(batches: ConsumedMessage[][]): Promise<void> {
     const startedMs = Date.now();
+    const messages = batches.flat();
     const decoded = decodeBatch(
       messages.map((message) => message.value),
       this.decodeContext(),
@@ -247,14 +251,10 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
     this.metrics.rollupsWritten.inc({ kind: 'derived' }, result.derivedChanged);
     this.metrics.batchDuration.observe(durationMs / 1_000);
     this.metrics.batchEvents.observe(decoded.points.length);
-    const first = messages[0];
-    const last = messages[messages.length - 1];
     this.logger.info(
       {
-        topic: first?.topic,
-        partition: first?.partition,
-        firstOffset: first?.offset,
-        lastOffset: last?.offset,
+        topic: messages[0]?.topic,
+        partitions: batches.map((batch) => ({ partition: batch[0]?.partition, firstOffset: batch[0]?.offset, lastOffset: batch[batch.length - 1]?.offset })),
         size: messages.length,
         events: decoded.points.length,
         okCount: result.inserted.length,
