@@ -1,5 +1,9 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EVENT_LIMITS } from './limits';
+import { createEventFastPath } from './create-event-fast-path';
+import { ATTRIBUTE_KEY_PATTERN, FORBIDDEN_ATTRIBUTE_KEYS, createEventSchema } from './event';
+import { DEFAULT_EVENT_LIMITS, type EventLimits } from './limits';
+import { parseTimestampMs } from './parse-timestamp';
 import { createEventValidator, formatJsonPointer } from './validate-event';
 
 const validate = createEventValidator();
@@ -51,6 +55,101 @@ describe('createEventValidator', () => {
     expect(strict({ ...valid, attributes: { a: 1, b: 2 } }).ok).toBe(false);
     expect(strict({ ...valid, attributes: { a: 'abcd' } }).ok).toBe(false);
     expect(strict({ ...valid, attributes: { a: 'abc' } }).ok).toBe(true);
+  });
+});
+
+describe('createEventFastPath: accepts exactly what the schema and the key rules accept', () => {
+  // The reference: the compiled TypeBox schema plus the validator's own rules, as they were
+  // before the fast path existed.
+  const referenceAccepts = (limits: EventLimits) => {
+    const check = TypeCompiler.Compile(createEventSchema(limits));
+    const keyPattern = new RegExp(ATTRIBUTE_KEY_PATTERN);
+    return (input: unknown): boolean => {
+      const attributes = (input as { attributes?: unknown } | null)?.attributes;
+      if (attributes !== null && typeof attributes === 'object' && !Array.isArray(attributes)) {
+        const keys = Object.keys(attributes);
+        if (keys.length > limits.maxAttributes) return false;
+        if (keys.some((key) => FORBIDDEN_ATTRIBUTE_KEYS.has(key) || key.length > limits.maxAttributeKeyLength || !keyPattern.test(key))) return false;
+      }
+      return check.Check(input) && Number.isFinite(input.value) && parseTimestampMs(input.timestamp) !== null;
+    };
+  };
+
+  let seed = 0x1b873593;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const pick = <T,>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+  const ODD_VALUES: readonly unknown[] = [
+    undefined, null, '', 'x', 'x'.repeat(129), 'x'.repeat(257), 0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, true, false,
+    {}, [], [1], new Date(0), new Uint8Array(2), { a: 1 },
+  ];
+  const FIELDS = {
+    id: ['e-1', 'i'.repeat(128), 'i'.repeat(129), ...ODD_VALUES],
+    metric: ['checkout.latency', 'a', 'a.b_c.d9', 'Checkout', 'a..b', '.a', 'a.', '9a', 'a-b', 'a.b\n', 'm'.repeat(128), 'm'.repeat(129), ...ODD_VALUES],
+    value: [12.5, 0, -3, 1e308, ...ODD_VALUES],
+    timestamp: [
+      1_795_579_990_456, 1_795_579_990, 946_684_799_999, '2026-11-25T10:00:00Z', '2026-11-25', '2026-11-25T10:00:00.123+01:00',
+      'yesterday', `2026-11-25T10:00:00Z${' '.repeat(30)}`, '2026-13-45T99:99:99Z', ...ODD_VALUES,
+    ],
+    subjectId: ['user-42', 's'.repeat(128), 's'.repeat(129), ...ODD_VALUES],
+    attributes: [
+      { region: 'eu', retries: 2, cached: false },
+      { note: 'n'.repeat(256) }, { note: 'n'.repeat(257) }, { ok: Number.NaN }, { deep: { a: 1 } }, { list: [1] }, { nil: null },
+      { 'k.ey-/:_9': 1 }, { '9key': 1 }, { 'key space': 1 }, { 'line\n': 1 }, { ['k'.repeat(64)]: 1 }, { ['k'.repeat(65)]: 1 },
+      { constructor: 'x' }, { prototype: 'x' }, JSON.parse('{"__proto__":{"polluted":1}}') as unknown,
+      Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, i])), Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i])),
+      Object.defineProperty({ a: 1 }, 'hidden', { value: { nested: true }, enumerable: false }),
+      ...ODD_VALUES,
+    ],
+  } as const;
+  const generate = (): unknown => {
+    const event: Record<string, unknown> = { id: 'e-1', metric: 'checkout.latency', value: 1, timestamp: 1_795_579_990_456 };
+    if (random() < 0.5) event['subjectId'] = 'user-1';
+    if (random() < 0.5) event['attributes'] = { region: 'eu' };
+    const mutations = Math.floor(random() * 3);
+    for (let mutation = 0; mutation < mutations; mutation += 1) {
+      const roll = random();
+      if (roll < 0.1) event[pick(['extra', 'Id', '__proto__', 'value '])] = 1;
+      else if (roll < 0.15) delete event[pick(Object.keys(FIELDS))];
+      else if (roll < 0.2) Object.defineProperty(event, 'hidden', { value: 1, enumerable: false });
+      else {
+        const field = pick(Object.keys(FIELDS) as (keyof typeof FIELDS)[]);
+        event[field] = pick(FIELDS[field] as readonly unknown[]);
+      }
+    }
+    if (random() < 0.02) return pick([null, [event], 'event', 42, Object.assign(Object.create({ id: 'inherited' }) as object, event)]);
+    return event;
+  };
+
+  it.each([
+    ['default limits', DEFAULT_EVENT_LIMITS],
+    ['strict limits', { ...DEFAULT_EVENT_LIMITS, maxAttributes: 1, maxStringValueLength: 3, maxIdLength: 4, maxAttributeKeyLength: 3 }],
+  ])('agrees with the reference on 50,000 generated events (%s)', (_, limits) => {
+    const fast = createEventFastPath(limits);
+    const reference = referenceAccepts(limits);
+    const validator = createEventValidator(limits);
+    const disagreements: string[] = [];
+    let accepted = 0;
+    for (let index = 0; index < 50_000; index += 1) {
+      const event = generate();
+      const expected = reference(event);
+      if (expected) accepted += 1;
+      // The fast path may refuse a valid event (the full check then accepts it), never accept an invalid one.
+      if ((fast(event) && !expected) || validator(event).ok !== expected) disagreements.push(JSON.stringify(event)?.slice(0, 200) ?? String(event));
+    }
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    expect(accepted).toBeGreaterThan(5_000);
+    expect(accepted).toBeLessThan(45_000);
+  });
+
+  it('accepts the valid events itself (they never reach the compiled check)', () => {
+    const fast = createEventFastPath(DEFAULT_EVENT_LIMITS);
+    expect(fast({ ...valid, subjectId: 'user-1', attributes: { region: 'eu', retries: 2, cached: false } })).toBe(true);
+    expect(fast({ ...valid, timestamp: 1_795_579_990_456 })).toBe(true);
   });
 });
 
