@@ -2,6 +2,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { ValueError } from '@sinclair/typebox/errors';
 import { createEventFastPath } from './create-event-fast-path';
 import { ATTRIBUTE_KEY_PATTERN, FORBIDDEN_ATTRIBUTE_KEYS, createEventSchema, type TelemetryEvent } from './event';
+import { findUnstorableText } from './find-unstorable-text';
 import { DEFAULT_EVENT_LIMITS, type EventLimits } from './limits';
 import { parseTimestampMs } from './parse-timestamp';
 
@@ -43,11 +44,18 @@ const describe = (error: ValueError): string => {
  * (createEventFastPath); anything else goes through the compiled TypeBox check, whose errors name
  * the reason.
  */
+/** The last check of every path to acceptance: text PostgreSQL cannot hold is refused here, with a reason. */
+const acceptStorable = (event: TelemetryEvent, path: string): EventValidation => {
+  const field = findUnstorableText(event);
+  if (field === undefined) return { ok: true, event };
+  return { ok: false, reason: `${path ? `${path}.${field}` : field}: must not contain NUL or unpaired surrogates (not storable as UTF-8 text)` };
+};
+
 export const createEventValidator = (limits: EventLimits = DEFAULT_EVENT_LIMITS): EventValidator => {
   const check: TypeCheck<ReturnType<typeof createEventSchema>> = TypeCompiler.Compile(createEventSchema(limits));
   const isValidEvent = createEventFastPath(limits);
   return (input, path = '') => {
-    if (isValidEvent(input)) return { ok: true, event: input };
+    if (isValidEvent(input)) return acceptStorable(input, path);
     const prefix = (field: string) => (path ? (field ? `${path}.${field}` : path) : field || 'event');
     // Count attributes before the schema walks them: 10,000 keys must fail fast, not be scanned.
     const attributes = (input as { attributes?: unknown } | null)?.attributes;
@@ -72,6 +80,6 @@ export const createEventValidator = (limits: EventLimits = DEFAULT_EVENT_LIMITS)
     if (parseTimestampMs(input.timestamp) === null) {
       return { ok: false, reason: `${prefix('timestamp')}: must be ISO-8601 or epoch milliseconds` };
     }
-    return { ok: true, event: input };
+    return acceptStorable(input, path);
   };
 };
