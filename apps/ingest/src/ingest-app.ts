@@ -19,8 +19,9 @@ import {
 } from '@telemetry/service-runtime';
 import { eventLimitsFrom, type IngestConfig } from './config';
 import { IngestExceptionFilter } from './http/ingest-exception.filter';
+import { registerEventsRoute } from './http/register-events-route';
 import { IngestModule } from './ingest.module';
-import type { IngestSettings } from './ingest.service';
+import { IngestService, type IngestSettings } from './ingest.service';
 import { API_KEY_VERIFIER, INGEST_METRICS, INGEST_SETTINGS, OPS_ENDPOINTS, RATE_LIMITER, RAW_ENVELOPE_PRODUCER } from './ingest.tokens';
 import { RawEnvelopeProducer } from './kafka/raw-envelope-producer';
 import { IngestMetrics, type IngestRoute } from './ops/ingest-metrics';
@@ -79,6 +80,8 @@ export const createIngestApp = async (config: IngestConfig, options: { logger?: 
   const adapter = new FastifyAdapter({
     ...(https ? { https } : {}),
     logger: false,
+    // No Nest middleware here: without middie no hook runs it on every request.
+    skipMiddie: true,
     // Requests in flight finish on close; idle keep-alive connections are closed at once.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -112,6 +115,8 @@ export const createIngestApp = async (config: IngestConfig, options: { logger?: 
     done();
   });
   app.useGlobalFilters(new IngestExceptionFilter(logger));
+  // After the parser and the hooks above, which it uses like every route.
+  registerEventsRoute(app, app.get(IngestService), logger);
 
   await app.listen(config.INGEST_PORT, config.INGEST_HOST);
   const port = (fastify.server.address() as AddressInfo).port;

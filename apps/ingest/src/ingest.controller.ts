@@ -1,37 +1,21 @@
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Readable } from 'node:stream';
 import type { OpsEndpoints, OpsResponse } from '@telemetry/service-runtime';
-import { IngestService, type IngestHttpRequest } from './ingest.service';
+import { ingestRequestOf } from './http/ingest-request-of';
+import { IngestService } from './ingest.service';
 import { OPS_ENDPOINTS } from './ingest.tokens';
 import { encodeOtlpSuccess } from './otlp/otlp-response';
 
-const header = (request: FastifyRequest, name: string): string | undefined => {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
-/** The body stays an unread stream (see the catch-all content-type parser): limits apply while reading it. */
-const ingestRequestOf = (request: FastifyRequest): IngestHttpRequest => ({
-  authorization: header(request, 'authorization'),
-  contentType: header(request, 'content-type'),
-  contentEncoding: header(request, 'content-encoding'),
-  payload: request.body instanceof Readable ? request.body : undefined,
-});
-
-/** HTTP only: every decision is IngestService's; errors become answers in IngestExceptionFilter. */
+/**
+ * HTTP only: every decision is IngestService's; errors become answers in IngestExceptionFilter.
+ * POST /v1/events is a plain Fastify route (register-events-route.ts).
+ */
 @Controller()
 export class IngestController {
   constructor(
     private readonly ingest: IngestService,
     @Inject(OPS_ENDPOINTS) private readonly ops: OpsEndpoints,
   ) {}
-
-  @Post('v1/events')
-  async postEvents(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const result = await this.ingest.acceptEvents(ingestRequestOf(request));
-    void reply.code(202).header('content-type', 'application/json').send(JSON.stringify(result));
-  }
 
   @Post('v1/metrics')
   async postMetrics(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

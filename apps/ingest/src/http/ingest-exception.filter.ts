@@ -1,50 +1,15 @@
-import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@telemetry/service-runtime';
-import { encodeOtlpError, type OtlpEncoding } from '../otlp/otlp-response';
-import { IngestRequestError, type IngestErrorCode } from './ingest-request-error';
+import { answerIngestError } from './answer-ingest-error';
 
-const OTLP_PATH = '/v1/metrics';
-
-const otlpEncodingFor = (request: FastifyRequest): OtlpEncoding =>
-  /^application\/x-protobuf/i.test(request.headers['content-type'] ?? '') ? 'protobuf' : 'json';
-
-/**
- * Translates every error of the ingest routes into its HTTP answer: /v1/events gets
- * `{"error", "code"}`, /v1/metrics gets OTLP's Status in the request's encoding. Retriable
- * refusals carry Retry-After. Anything unexpected is logged once here and answered 500.
- */
+/** Nest's side of answerIngestError: the errors of the controller routes (/v1/metrics, ops, 404). */
 @Catch()
 export class IngestExceptionFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
-    let statusCode: number;
-    let code: IngestErrorCode | 'not_found' | 'internal';
-    let message: string;
-    if (exception instanceof IngestRequestError) {
-      ({ statusCode, code, message } = exception);
-      // Debug only: a flood of refusals must not flood the logs (ingest_requests_total counts them).
-      this.logger.debug({ url: request.url, statusCode, code, reason: message }, 'request refused');
-      if (exception.retryAfterSeconds !== undefined) void reply.header('retry-after', String(exception.retryAfterSeconds));
-    } else if (exception instanceof HttpException) {
-      statusCode = exception.getStatus();
-      code = statusCode === 404 ? 'not_found' : 'internal';
-      message = exception.message;
-    } else {
-      this.logger.error({ err: exception, url: request.url }, 'unexpected error while ingesting');
-      statusCode = 500;
-      code = 'internal';
-      message = 'internal error';
-    }
-    if (request.url.split('?')[0] === OTLP_PATH && code !== 'not_found' && code !== 'internal') {
-      const encoded = encodeOtlpError(code, message, otlpEncodingFor(request));
-      void reply.code(statusCode).header('content-type', encoded.contentType).send(encoded.body);
-      return;
-    }
-    void reply.code(statusCode).header('content-type', 'application/json').send(JSON.stringify({ error: message, code }));
+    answerIngestError(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.logger);
   }
 }
