@@ -25,6 +25,7 @@ describe('metricInputToDefinition', () => {
     ['only below', { below: 5 }, { below: 5 }],
     ['above with below null', { above: 2000, below: null }, { above: 2000 }],
     ['both bounds', { above: 2000, below: 5 }, { above: 2000, below: 5 }],
+    ['a drop rule', { dropPercent: 90, dropFrom: 10, above: null }, { dropPercent: 90, dropFrom: 10 }],
   ])('keeps an alert with %s as the caller wrote it, and the catalog accepts it', (_name, alert, expected) => {
     const definition = metricInputToDefinition({ ...gauge, alert });
     expect(definition.alert).toEqual(expected);
@@ -40,6 +41,6 @@ describe('metricInputToDefinition', () => {
 
   it('passes an alert with no bound on, for the catalog to refuse with its reason', () => {
     const result = buildCatalog([metricInputToDefinition({ ...gauge, alert: { above: null, below: null } })], { now: NOW });
-    expect(result.ok ? [] : result.issues.map((issue) => issue.message)).toEqual(['must name above and/or below']);
+    expect(result.ok ? [] : result.issues.map((issue) => issue.message)).toEqual(['must name above, below and/or dropPercent']);
   });
 });

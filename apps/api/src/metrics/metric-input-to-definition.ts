@@ -12,7 +12,14 @@ const withoutAbsent = <T extends object>(value: T): T =>
  * caller wrote. The type is not checked here: validation (with every problem named) is the catalog's.
  */
 export const metricInputToDefinition = (input: MetricInput): MetricDefinition => {
-  const alert = input.alert ? withoutAbsent({ above: present(input.alert.above), below: present(input.alert.below) }) : undefined;
+  const alert = input.alert
+    ? withoutAbsent({
+        above: present(input.alert.above),
+        below: present(input.alert.below),
+        dropPercent: present(input.alert.dropPercent),
+        dropFrom: present(input.alert.dropFrom),
+      })
+    : undefined;
   const definition: MetricDefinition = {
     name: input.name,
     type: input.type as MetricType,

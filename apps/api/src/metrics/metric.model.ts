@@ -1,10 +1,14 @@
 import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
 import type { StoredMetric } from '@telemetry/admin';
 
-@ObjectType({ description: 'Static alert bounds of a metric, besides anomaly detection.' })
+@ObjectType({ description: 'Static alert rules of a metric, besides anomaly detection.' })
 export class MetricAlert {
   @Field(() => Float, { nullable: true }) above?: number | null;
   @Field(() => Float, { nullable: true }) below?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Alert when a series falls this many percent below its own expected level.' })
+  dropPercent?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Judge drops only for series whose expected level is at least this.' })
+  dropFrom?: number | null;
 }
 
 @ObjectType({ description: 'A daily cost cap: events beyond it are dead-lettered "over_budget".' })
@@ -66,6 +70,10 @@ export const toMetric = (stored: StoredMetric): Metric => {
 export class AlertRuleInput {
   @Field(() => Float, { nullable: true }) above?: number | null;
   @Field(() => Float, { nullable: true }) below?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Alert when a series falls this many percent below its own expected level.' })
+  dropPercent?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Judge drops only for series whose expected level is at least this.' })
+  dropFrom?: number | null;
 }
 
 @InputType()
