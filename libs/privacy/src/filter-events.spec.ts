@@ -114,6 +114,33 @@ describe('filterEvents: the clean event', () => {
     expect(hitsByRule).toMatchObject({ email: 1, ipv4: 1, phone: 0 });
   });
 
+  it('gives each event of a mixed batch only its own subject and attributes', () => {
+    const batch = newBatch();
+    const result = filterEvents(
+      [
+        event({ id: 'a', attributes: { region: 'eu', device: 'x' } }),
+        event({ id: 'b', metric: 'app.crash', subjectId: undefined }),
+        event({ id: 'c', subjectId: 'bob' }),
+        event({ id: 'd', metric: 'app.crash', subjectId: 'carol', attributes: { build: '42', note: 'n' } }),
+        event({ id: 'e', attributes: { note: 'ok' } }),
+      ],
+      batch,
+    );
+    expect(result.clean.map(({ id, subjectId, attributes }) => ({ id, subjectId, attributes }))).toEqual([
+      { id: 'a', subjectId: pseudonymize(KEY, 'alice'), attributes: { region: 'eu' } },
+      { id: 'b', subjectId: undefined, attributes: undefined },
+      { id: 'd', subjectId: pseudonymize(KEY, 'carol'), attributes: { build: '42' } },
+      { id: 'e', subjectId: pseudonymize(KEY, 'alice'), attributes: { note: 'ok' } },
+    ]);
+    expect(result.rejected.map((rejection) => [rejection.event?.id, rejection.reason])).toEqual([['c', 'no_consent']]);
+    expect(batch.tally.strippedKeys).toBe(2);
+  });
+
+  it('hands on the attributes object itself when nothing is stripped or scrubbed', () => {
+    const attributes = { region: 'eu', note: 'fine' };
+    expect(filterEvents([event({ attributes })], newBatch()).clean[0]?.attributes).toBe(attributes);
+  });
+
   it('pseudonymizes the subject of purpose-none events too', () => {
     const result = filterEvents([event({ metric: 'app.crash', subjectId: 'carol' })], newBatch());
     expect(result.clean[0]?.subjectId).toBe(pseudonymize(KEY, 'carol'));
