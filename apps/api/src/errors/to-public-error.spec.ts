@@ -1,6 +1,6 @@
 import { CatalogValidationError } from '@telemetry/catalog';
 import { InvalidConsentError, MetricNotFoundError, SourceNameTakenError, SourceNotFoundError } from '@telemetry/admin';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error';
 import { toPublicError } from './to-public-error';
@@ -38,6 +38,13 @@ describe('toPublicError', () => {
   ])('passes the request error %s through without its stack trace', (code, message) => {
     const result = toPublicError({ message, extensions: { code, stacktrace: ['GraphQLError: …', '    at parse (graphql/language/parser.js:1:1)'], depth: 9 } }, undefined);
     expect(result.error).toEqual({ message, extensions: { code, depth: 9 } });
+    expect(result.unexpected).toBeUndefined();
+  });
+
+  it('passes a 4xx refusal Apollo raised without a code as BAD_REQUEST', () => {
+    const original = new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400 } } });
+    const result = toPublicError({ message: original.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, original);
+    expect(result.error).toEqual({ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } });
     expect(result.unexpected).toBeUndefined();
   });
 

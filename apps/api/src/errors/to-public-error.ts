@@ -1,6 +1,6 @@
 import { CatalogValidationError, formatCatalogIssue } from '@telemetry/catalog';
 import { ApiTokenInputError, InvalidConsentError, InvalidSourceNameError, MetricNotFoundError, SourceNameTakenError, SourceNotFoundError } from '@telemetry/admin';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApiError } from './api-error';
 
 /** Codes graphql-js and Apollo give to requests that never reached a resolver: safe to show as they are. */
@@ -26,6 +26,12 @@ const withCode = (formatted: GraphQLFormattedError, message: string, code: strin
   ...(formatted.path ? { path: formatted.path } : {}),
   extensions: { ...details, code },
 });
+
+/** Apollo refuses some requests with a 4xx status but no code (e.g. "provided sha does not match query"). */
+const isCodelessClientError = (error: unknown): boolean => {
+  const status = error instanceof GraphQLError ? (error.extensions['http'] as { status?: unknown } | undefined)?.status : undefined;
+  return error instanceof GraphQLError && error.extensions['code'] === undefined && typeof status === 'number' && status >= 400 && status < 500;
+};
 
 /** A domain error from the libs the API calls, as an ApiError; undefined when it is not one. */
 const translateDomainError = (error: unknown): ApiError | undefined => {
@@ -59,5 +65,6 @@ export const toPublicError = (formatted: GraphQLFormattedError, original: unknow
     const { stacktrace: _stacktrace, http: _http, exception: _exception, ...facts } = formatted.extensions ?? {};
     return { error: withCode(formatted, formatted.message, code, facts), unexpected: undefined };
   }
+  if (beforeExecution && isCodelessClientError(original)) return { error: withCode(formatted, formatted.message, 'BAD_REQUEST'), unexpected: undefined };
   return { error: withCode(formatted, 'Internal server error', 'INTERNAL_SERVER_ERROR'), unexpected: original ?? formatted };
 };

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues, Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { findNulCharacter } from './find-nul-character';
 import { queryDepth } from './query-depth';
 
 export interface QueryLimits {
@@ -15,6 +16,8 @@ const refuse = (message: string, details: Record<string, number>) =>
  * Refuses an operation before any resolver runs when it nests deeper than maxDepth or its
  * estimated cost exceeds maxComplexity (each field costs 1; fields with a `complexity` in the
  * schema, e.g. connections multiplying by `first`, cost what they declare). Returns the error, or null.
+ * An operation that cannot run anyway (unknown operation name, variables of the wrong type) is left
+ * to Apollo, which refuses it with its own reason.
  */
 export const checkQueryLimits = (
   limits: QueryLimits,
@@ -23,24 +26,45 @@ export const checkQueryLimits = (
   operationName: string | null | undefined,
   variables: Record<string, unknown> | undefined,
 ): GraphQLError | null => {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null;
   const depth = queryDepth(document, operationName);
   if (depth > limits.maxDepth) return refuse(`query depth ${depth} exceeds the limit of ${limits.maxDepth}`, { depth, maxDepth: limits.maxDepth });
-  const complexity = getComplexity({
-    schema,
-    query: document,
-    operationName: operationName ?? undefined,
-    variables,
-    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-  });
+  // graphql-query-complexity coerces the variables itself and throws when they do not fit.
+  if ('errors' in getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {})) return null;
+  let complexity: number;
+  try {
+    complexity = getComplexity({
+      schema,
+      // Only the chosen operation (and the fragments): the library cannot pick an anonymous one by name.
+      query: { kind: Kind.DOCUMENT, definitions: document.definitions.filter((definition) => definition.kind !== Kind.OPERATION_DEFINITION || definition === operation) },
+      variables,
+      estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    // Its own refusals, e.g. "Query exceeds the maximum allowed number of nodes."
+    if (error instanceof GraphQLError) return refuse(error.message, {});
+    throw error;
+  }
   if (complexity > limits.maxComplexity) {
     return refuse(`query complexity ${complexity} exceeds the limit of ${limits.maxComplexity}`, { complexity, maxComplexity: limits.maxComplexity });
   }
   return null;
 };
 
+/** Subscriptions run over graphql-ws only; over HTTP one would resolve its field once, to null. */
+const refuseHttpSubscription = () =>
+  new GraphQLError('subscriptions are served over graphql-ws on /graphql (protocol graphql-transport-ws), not over HTTP', {
+    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+  });
+
+/** The Apollo (HTTP) side of the limits, plus what HTTP cannot serve: subscriptions, and NUL in string arguments. */
 export const queryLimitsPlugin = (limits: QueryLimits): ApolloServerPlugin => ({
   requestDidStart: async () => ({
-    didResolveOperation: async ({ schema, document, request }) => {
+    didResolveOperation: async ({ schema, document, operation, request }) => {
+      if (operation?.operation === 'subscription') throw refuseHttpSubscription();
+      const nul = findNulCharacter(document, request.variables);
+      if (nul) throw refuse(`${nul} contains NUL (U+0000), which PostgreSQL text cannot hold`, {});
       const refusal = checkQueryLimits(limits, schema, document, request.operationName, request.variables);
       if (refusal) throw refusal;
     },

@@ -40,3 +40,22 @@ describe('checkQueryLimits with the default limits', () => {
     expect(checkQueryLimits({ ...defaults, maxDepth: 4 }, schema, parse('{ anomalies(first: 1) { edges { node { incident { id } } } } }'), undefined, {})?.extensions).toMatchObject({ depth: 5, maxDepth: 4 });
   });
 });
+
+describe('checkQueryLimits on operations that cannot run', () => {
+  it.each([
+    ['a variable of the wrong type', 'query($n: Int) { anomalies(first: $n) { edges { cursor } } }', { n: 'ten' }],
+    ['a missing required variable', 'query($from: DateTime!) { series(metric: "m", from: $from, to: "2026-01-02T00:00:00Z") { group } }', {}],
+    ['an unknown enum value in an input object', 'query($w: [AttributeFilter!]) { series(metric: "m", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", where: $w) { group } }', { w: [{ key: 'a', op: 'LIKE', value: 'b' }] }],
+  ])('leaves %s to Apollo (which refuses it as BAD_USER_INPUT) instead of throwing', (_name, query, variables) => {
+    expect(refusal(query, variables)).toBeNull();
+  });
+
+  it('leaves an unknown operation name to Apollo', () => {
+    expect(checkQueryLimits(defaults, schema, parse('{ metrics { name } }'), 'Nope', {})).toBeNull();
+  });
+
+  it('refuses a query with more nodes than the complexity library walks, with its reason', () => {
+    const aliases = Array.from({ length: 3_000 }, (_, i) => `a${i}: anomalies(first: 500) { edges { node { id metric value } } }`).join(' ');
+    expect(checkQueryLimits(defaults, schema, parse(`{ ${aliases} }`), undefined, {})?.message).toMatch(/maximum allowed number of nodes|complexity/);
+  });
+});
