@@ -12,6 +12,7 @@ import { API_KEY_VERIFIER, INGEST_METRICS, INGEST_SETTINGS, RATE_LIMITER, RAW_EN
 import type { RawEnvelopeProducer } from './kafka/raw-envelope-producer';
 import type { IngestMetrics, IngestRoute } from './ops/ingest-metrics';
 import { mapOtlpMetrics, type OtlpMapping } from './otlp/map-otlp-metrics';
+import { checkOtlpJson } from './otlp/otlp-json-schema';
 import type { OtlpMetricsRequest } from './otlp/otlp-metrics-request';
 import { decodeExportMetricsRequest } from './otlp/otlp-protobuf';
 import type { OtlpEncoding } from './otlp/otlp-response';
@@ -199,10 +200,8 @@ export class IngestService {
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new IngestRequestError('malformed_body', 'body must be an OTLP/JSON ExportMetricsServiceRequest object');
     }
-    const resourceMetrics = (parsed as { resourceMetrics?: unknown }).resourceMetrics;
-    if (resourceMetrics !== undefined && !Array.isArray(resourceMetrics)) {
-      throw new IngestRequestError('malformed_body', 'resourceMetrics must be an array');
-    }
-    return parsed as OtlpMetricsRequest;
+    const checked = checkOtlpJson(parsed);
+    if (!checked.ok) throw new IngestRequestError('malformed_body', checked.reason);
+    return checked.request;
   }
 }

@@ -62,15 +62,18 @@ export const toAttributeKey = (otelKey: string, maxLength: number): string | und
   return FORBIDDEN_ATTRIBUTE_KEYS.has(key) ? undefined : key;
 };
 
-const plainValue = (value: OtlpAnyValue | null | undefined): unknown => {
-  if (!value) return null;
+/** Protobuf has no nesting limit of its own: arrays and maps deeper than this become null, not a deep recursion. */
+const MAX_PLAIN_VALUE_DEPTH = 16;
+
+const plainValue = (value: OtlpAnyValue | null | undefined, depth = 0): unknown => {
+  if (!value || depth > MAX_PLAIN_VALUE_DEPTH) return null;
   if (value.stringValue !== null && value.stringValue !== undefined) return value.stringValue;
   if (value.boolValue !== null && value.boolValue !== undefined) return value.boolValue;
   if (value.intValue !== null && value.intValue !== undefined) return int64ToNumber(value.intValue);
   if (value.doubleValue !== null && value.doubleValue !== undefined) return doubleToNumber(value.doubleValue);
-  if (value.arrayValue) return arrayOf(value.arrayValue.values).map(plainValue);
+  if (value.arrayValue) return arrayOf(value.arrayValue.values).map((item) => plainValue(item, depth + 1));
   if (value.kvlistValue) {
-    return Object.fromEntries(arrayOf(value.kvlistValue.values).map((kv) => [kv.key ?? '', plainValue(kv.value)]));
+    return Object.fromEntries(arrayOf(value.kvlistValue.values).map((kv) => [kv.key ?? '', plainValue(kv.value, depth + 1)]));
   }
   if (value.bytesValue) {
     return typeof value.bytesValue === 'string' ? value.bytesValue : Buffer.from(value.bytesValue).toString('base64');
