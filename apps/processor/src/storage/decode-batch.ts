@@ -10,7 +10,7 @@ import {
   type Step,
   type TelemetryEvent,
 } from '@telemetry/contracts';
-import { enrichAttributes, seriesIdentity, type ReferenceJoin, type ReferenceLookup } from '@telemetry/rollup';
+import { createSeriesResolver, enrichAttributes, type ReferenceJoin, type ReferenceLookup, type SeriesResolver } from '@telemetry/rollup';
 
 /** One event as it is stored: a data_points row plus its series for the rollup. */
 export interface StoredPoint {
@@ -54,17 +54,22 @@ export interface DecodedBatch {
   rejected: Rejected[];
 }
 
-const validateStep: Step<EnvelopeEvent, { envelope: EnvelopeEvent; event: TelemetryEvent }, DecodeContext> = (envelope, context) => {
+/** What the steps see: the caller's context plus the batch's series resolver. */
+interface BatchContext extends DecodeContext {
+  resolveSeries: SeriesResolver;
+}
+
+const validateStep: Step<EnvelopeEvent, { envelope: EnvelopeEvent; event: TelemetryEvent }, BatchContext> = (envelope, context) => {
   const result = context.validate(envelope.input);
   return result.ok ? ok({ envelope, event: result.event }) : reject('invalid_event', result.reason);
 };
 
-const toPointStep: Step<{ envelope: EnvelopeEvent; event: TelemetryEvent }, StoredPoint, DecodeContext> = ({ envelope, event }, context) => {
+const toPointStep: Step<{ envelope: EnvelopeEvent; event: TelemetryEvent }, StoredPoint, BatchContext> = ({ envelope, event }, context) => {
   // The validator already refused unparseable timestamps; this keeps the type honest.
   const timeMs = parseTimestampMs(event.timestamp);
   if (timeMs === null) return reject('invalid_event', 'timestamp: must be ISO-8601 or epoch milliseconds');
   const attributes = enrichAttributes(event.attributes ?? {}, context.joins, context.lookup);
-  const identity = seriesIdentity(attributes, context.declaredAttributes(event.metric), context.enrichmentKeys);
+  const identity = context.resolveSeries(attributes, context.declaredAttributes(event.metric));
   return ok({
     eventId: event.id,
     timeMs,
@@ -86,7 +91,8 @@ const storePipeline = pipeline(validateStep, toPointStep);
  * envelope, or an event that fails validation, becomes a rejection with a reason (dead-lettered),
  * never an exception: one bad record must not stall its partition.
  */
-export const decodeBatch = (values: ReadonlyArray<Buffer | null>, context: DecodeContext): DecodedBatch => {
+export const decodeBatch = (values: ReadonlyArray<Buffer | null>, decodeContext: DecodeContext): DecodedBatch => {
+  const context: BatchContext = { ...decodeContext, resolveSeries: createSeriesResolver(decodeContext.enrichmentKeys) };
   const points: StoredPoint[] = [];
   const rejected: Rejected[] = [];
   for (const value of values) {
