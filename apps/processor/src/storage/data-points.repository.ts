@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { StoredPoint } from './decode-batch';
@@ -22,18 +23,30 @@ const isoFormatter = () => {
   };
 };
 
-const copyText = (points: readonly StoredPoint[]): string => {
+/**
+ * Rows per CopyData message. PostgreSQL parses a message only once it has all of it: a batch sent
+ * as one 8 MB message kept it idle while the processor formatted and sent the whole batch; in
+ * ~100 KB pieces it inserts while the rest is still being formatted.
+ */
+const ROWS_PER_CHUNK = 500;
+
+/** The points as COPY text rows, ROWS_PER_CHUNK at a time (formatted as they are consumed). */
+function* copyChunks(points: readonly StoredPoint[]): Generator<string> {
   const eventTime = isoFormatter();
   const receivedTime = isoFormatter();
-  let text = '';
-  for (const point of points) {
-    text +=
-      `${eventTime(point.timeMs)}\t${copyEscape(point.metric)}\t${String(point.value)}\t` +
-      `${point.subject === null ? '\\N' : copyEscape(point.subject)}\t${copyEscape(point.sourceId)}\t` +
-      `${copyEscape(JSON.stringify(point.attributes))}\t${copyEscape(point.eventId)}\t${receivedTime(point.receivedAtMs)}\n`;
+  for (let start = 0; start < points.length; start += ROWS_PER_CHUNK) {
+    let text = '';
+    const end = Math.min(points.length, start + ROWS_PER_CHUNK);
+    for (let index = start; index < end; index += 1) {
+      const point = points[index] as StoredPoint;
+      text +=
+        `${eventTime(point.timeMs)}\t${copyEscape(point.metric)}\t${String(point.value)}\t` +
+        `${point.subject === null ? '\\N' : copyEscape(point.subject)}\t${copyEscape(point.sourceId)}\t` +
+        `${copyEscape(JSON.stringify(point.attributes))}\t${copyEscape(point.eventId)}\t${receivedTime(point.receivedAtMs)}\n`;
+    }
+    yield text;
   }
-  return text;
-};
+}
 
 export const pointKey = (eventId: string, timeMs: number): string => `${eventId}\u0000${timeMs}`;
 
@@ -50,13 +63,20 @@ const ensureStagingTable = async (client: PoolClient): Promise<void> => {
   connectionsWithStagingTable.add(client);
 };
 
-const copyInto = (client: PoolClient, sql: string, text: string): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const stream = client.query(copyFrom(sql));
-    stream.on('error', reject);
-    stream.on('finish', () => resolve());
-    stream.end(text);
-  });
+/** Streams the chunks into one COPY, waiting for the socket to drain when PostgreSQL falls behind. */
+const copyInto = async (client: PoolClient, sql: string, chunks: Iterable<string>): Promise<void> => {
+  const stream = client.query(copyFrom(sql));
+  // Rejects with the COPY's error (a duplicate key, say) as soon as PostgreSQL reports it.
+  const finished = once(stream, 'finish');
+  try {
+    for (const chunk of chunks) {
+      if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), finished]);
+    }
+    stream.end();
+  } finally {
+    await finished;
+  }
+};
 
 const COLUMNS = '(time, metric, value, subject, source_id, attributes, event_id, received_at)';
 const UNIQUE_VIOLATION = '23505';
@@ -76,10 +96,9 @@ const sqlState = (error: unknown): string | undefined =>
  */
 export const insertPoints = async (client: PoolClient, points: readonly StoredPoint[]): Promise<StoredPoint[]> => {
   if (points.length === 0) return [];
-  const text = copyText(points);
   await client.query('SAVEPOINT copy_points');
   try {
-    await copyInto(client, `COPY data_points ${COLUMNS} FROM STDIN`, text);
+    await copyInto(client, `COPY data_points ${COLUMNS} FROM STDIN`, copyChunks(points));
     await client.query('RELEASE SAVEPOINT copy_points');
     return [...points];
   } catch (error) {
@@ -87,7 +106,7 @@ export const insertPoints = async (client: PoolClient, points: readonly StoredPo
     await client.query('ROLLBACK TO SAVEPOINT copy_points');
   }
   await ensureStagingTable(client);
-  await copyInto(client, `COPY incoming_points ${COLUMNS} FROM STDIN`, text);
+  await copyInto(client, `COPY incoming_points ${COLUMNS} FROM STDIN`, copyChunks(points));
   const { rows } = await client.query<{ event_id: string; time: Date }>(
     `INSERT INTO data_points ${COLUMNS}
      SELECT time, metric, value, subject, source_id, attributes, event_id, received_at FROM incoming_points
