@@ -67,6 +67,8 @@ export interface Stack {
   stop: (service: ServiceName, instance?: number) => Promise<void>;
   /** The instances of a service whose process runs. */
   running: (service: ServiceName) => number[];
+  /** Process ids of the running instances of a service (e.g. to read their CPU time from /proc). */
+  pids: (service: ServiceName) => number[];
   stopAll: () => Promise<void>;
 }
 
@@ -189,6 +191,7 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
     kill: (service, instance) => signal(service, 'SIGKILL', instance),
     stop: (service, instance) => signal(service, 'SIGTERM', instance),
     running,
+    pids: (service) => running(service).flatMap((instance) => processes.get(keyOf(service, instance))?.pid ?? []),
     stopAll: async () => {
       await Promise.all(SERVICES.map((service) => signal(service, 'SIGTERM')));
       await db.drop();
