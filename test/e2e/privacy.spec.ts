@@ -5,11 +5,10 @@ import {
   defineMetric,
   graphql,
   postEvents,
-  querySeries,
   readDeadLetters,
   recordConsent,
   scrapeMetric,
-  seriesTotals,
+  seriesTotalsBy,
   startStack,
   type CreatedSource,
   type SentEvent,
@@ -48,9 +47,7 @@ const event = (value: number, cohort: string, subjectId?: string): SentEvent => 
 /** Written out here (not imported from libs/privacy) so the test checks the pseudonym independently. */
 const pseudonymOf = (stack: Stack, subjectId: string) => createHmac('sha256', stack.env['PSEUDONYM_KEY'] ?? '').update(subjectId, 'utf8').digest('base64url');
 
-/** count and sum per cohort, as the series query answers them. */
-const totalsByCohort = async (stack: Stack) =>
-  Object.fromEntries((await querySeries(stack, METRIC, { groupBy: ['cohort'] })).map((series) => [String(series.group['cohort']), seriesTotals([series])]));
+const totalsByCohort = (stack: Stack) => seriesTotalsBy(stack, METRIC, 'cohort');
 
 const storedRowsOf = async (stack: Stack, subjectId: string) => {
   const { rows } = await stack.db.pool.query<{ count: string }>(`SELECT count(*) FROM data_points WHERE subject = $1`, [pseudonymOf(stack, subjectId)]);

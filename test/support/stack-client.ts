@@ -156,6 +156,10 @@ export const seriesTotals = (series: readonly Series[]): { count: number; sum: n
     .flatMap((one) => one.points)
     .reduce((totals, point) => ({ count: totals.count + point.count, sum: totals.sum + (point.sum ?? 0) }), { count: 0, sum: 0 });
 
+/** count and sum per value of one attribute (`groupBy: [key]`), keyed by that value. */
+export const seriesTotalsBy = async (stack: Stack, metric: string, key: string): Promise<Record<string, { count: number; sum: number }>> =>
+  Object.fromEntries((await querySeries(stack, metric, { groupBy: [key] })).map((series) => [String(series.group[key]), seriesTotals([series])]));
+
 /**
  * One figure from a service's Prometheus `/metrics` (the sum over its label sets), or undefined
  * when the service does not expose it (yet).
