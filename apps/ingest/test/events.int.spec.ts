@@ -31,6 +31,9 @@ describe('POST /v1/events against the real broker and database', () => {
     const messages = await ctx.readRaw((read) => eventIdsIn(read).includes(events[0]!.id));
     const [message] = envelopesOf(messages).filter(({ envelope }) => envelope.events.some((event) => event.id === events[0]!.id));
     expect(message?.key).toBe(ctx.source.source.id);
+    // The body's bytes are forwarded as they are (no re-serialization): the envelope still has
+    // exactly the contract's fields.
+    expect(Object.keys(message?.envelope ?? {}).sort()).toEqual(['events', 'receivedAt', 'sourceId']);
     expect(message?.envelope.sourceId).toBe(ctx.source.source.id);
     expect(Date.parse(message?.envelope.receivedAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
     expect(message?.envelope.events).toEqual(JSON.parse(JSON.stringify(events)));
