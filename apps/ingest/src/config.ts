@@ -9,6 +9,11 @@ export const ingestConfigSchema = Type.Object({
   ...loggingConfigSchema.properties,
   ...tlsConfigSchema.properties,
   ...selfTelemetryConfigSchema.properties,
+  SELF_TELEMETRY_VOLUME_WINDOW_MS: Type.Integer({
+    default: 300_000,
+    minimum: 1,
+    description: 'telemetry.self.source_volume is events/s over this trailing window: longer than the usual gap between a sender\'s uploads',
+  }),
   INGEST_PORT: Type.Integer({ default: 4318, minimum: 0, maximum: 65_535, description: 'HTTP(S) port; 0 picks a free one' }),
   INGEST_HOST: Type.String({ default: '0.0.0.0' }),
   INGEST_MAX_EVENTS_PER_REQUEST: Type.Integer({ default: DEFAULT_EVENT_LIMITS.maxEventsPerRequest, minimum: 1 }),

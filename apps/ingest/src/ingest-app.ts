@@ -55,7 +55,10 @@ export const createIngestApp = async (config: IngestConfig, options: { logger?: 
   // it would end the process. The next key lookup reconnects, or answers 503 meanwhile.
   pool.on('error', (error) => logger.warn({ reason: error.message }, 'PostgreSQL connection lost'));
   const registry = createMetricsRegistry('ingest');
-  const metrics = new IngestMetrics(registry, { forgetAfterMs: config.SELF_TELEMETRY_FORGET_AFTER_MS });
+  const metrics = new IngestMetrics(registry, {
+    forgetAfterMs: config.SELF_TELEMETRY_FORGET_AFTER_MS,
+    volumeWindowMs: config.SELF_TELEMETRY_VOLUME_WINDOW_MS,
+  });
   const kafkaCheck = kafkaReadinessCheck(kafka);
   const checks = [kafkaCheck, postgresReadinessCheck(pool)];
   const limits = eventLimitsFrom(config);

@@ -47,13 +47,16 @@ export const SELF_METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   },
   {
     ...machineTelemetry,
+    type: 'gauge',
+    unit: 'events/s',
     name: `${SELF_METRIC_PREFIX}source_volume`,
-    description: 'Events accepted per source; a source that sent in the last hour reports 0 when it sends nothing.',
+    description:
+      "Events per second accepted from each source over the last 5 minutes (SELF_TELEMETRY_VOLUME_WINDOW_MS); 0 for an hour after a source's last event.",
     hypothesis: "A sudden drop in a source's volume means that sender broke.",
     action: "Tell the source's owner; check its last rejections.",
     attributes: ['source'],
     highResolution: true,
-    alert: { dropPercent: 90, dropFrom: 10 },
+    alert: { dropPercent: 90, dropFrom: 0.1 },
   },
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentCounts, counterIncreases, gaugeValues, type MetricReading } from './self-telemetry';
+import { RecentCounts, RecentRates, counterIncreases, gaugeValues, type MetricReading } from './self-telemetry';
 
 const readingOf = (values: MetricReading['values']) => ({ get: () => ({ values }) });
 
@@ -61,5 +61,29 @@ describe('RecentCounts', () => {
     counts.add({ source: 'a' }, 1);
     counts.add({ source: 'b' }, 1);
     expect(counts.drain('source_volume').map((m) => m.attributes)).toEqual([{ source: 'a' }]);
+  });
+});
+
+describe('RecentRates', () => {
+  it('reports events per second over the trailing window: steady through gaps shorter than it, 0 a window after the last event', () => {
+    let nowMs = 0;
+    const rates = new RecentRates({ windowMs: 3_000, forgetAfterMs: 10_000, nowMs: () => nowMs });
+    const valueAt = (atMs: number) => {
+      nowMs = atMs;
+      return rates.drain('source_volume').map((m) => m.value);
+    };
+    // 30 events every 3 s, reports every second.
+    rates.add({ source: 'a' }, 30);
+    expect(valueAt(1_000)).toEqual([10]);
+    expect(valueAt(2_000)).toEqual([10]);
+    expect(valueAt(3_000)).toEqual([10]);
+    rates.add({ source: 'a' }, 30);
+    expect(valueAt(4_000)).toEqual([10]);
+    // It stops: the last upload leaves the window three reports later.
+    expect(valueAt(5_000)).toEqual([10]);
+    expect(valueAt(6_000)).toEqual([10]);
+    expect(valueAt(7_000)).toEqual([0]);
+    expect(valueAt(13_000)).toEqual([0]);
+    expect(valueAt(14_001)).toEqual([]);
   });
 });

@@ -217,3 +217,72 @@ export class RecentCounts {
     return measurements;
   }
 }
+
+export interface RecentRatesOptions extends RecentCountsOptions {
+  /** The rate reported is over this trailing window: longer than any sender's usual gap between uploads. */
+  windowMs: number;
+}
+
+interface RatedSeries {
+  attributes: Attributes;
+  /** Counted since the last drain. */
+  pending: number;
+  /** What earlier drains closed, oldest first, inside the window. */
+  closed: { atMs: number; count: number }[];
+  lastCountedMs: number;
+}
+
+/**
+ * Per series (e.g. per source), events per second over a trailing window, measured at each report.
+ * A sender that uploads in bursts (an OTel exporter every 60 s, an SDK flushing when it can) keeps a
+ * steady rate as long as its gaps are shorter than the window, while one that stops declines to 0
+ * within a window; and the figure does not depend on the report interval. Series are reported, 0
+ * when quiet, until `forgetAfterMs` after their last event.
+ */
+export class RecentRates {
+  private readonly series = new Map<string, RatedSeries>();
+  private readonly maxSeries: number;
+  private readonly nowMs: () => number;
+
+  constructor(private readonly options: RecentRatesOptions) {
+    if (!(options.windowMs > 0)) throw new RangeError(`windowMs must be positive, got ${options.windowMs}`);
+    this.maxSeries = options.maxSeries ?? 10_000;
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  get size(): number {
+    return this.series.size;
+  }
+
+  add(attributes: Attributes, count: number): void {
+    if (count <= 0) return;
+    const key = labelsKey(attributes);
+    const entry = this.series.get(key);
+    if (entry) {
+      entry.pending += count;
+      entry.lastCountedMs = this.nowMs();
+    } else if (this.series.size < this.maxSeries) {
+      this.series.set(key, { attributes, pending: count, closed: [], lastCountedMs: this.nowMs() });
+    }
+  }
+
+  /** Each series' rate over the window ending now, as `name` measurements in events per second. */
+  drain(name: string): SelfMeasurement[] {
+    const now = this.nowMs();
+    const windowStartMs = now - this.options.windowMs;
+    const measurements: SelfMeasurement[] = [];
+    for (const [key, entry] of this.series) {
+      entry.closed.push({ atMs: now, count: entry.pending });
+      entry.pending = 0;
+      while (entry.closed.length > 0 && entry.closed[0]!.atMs <= windowStartMs) entry.closed.shift();
+      let count = 0;
+      for (const interval of entry.closed) count += interval.count;
+      if (count === 0 && now - entry.lastCountedMs > this.options.forgetAfterMs) {
+        this.series.delete(key);
+        continue;
+      }
+      measurements.push({ name, value: count / (this.options.windowMs / 1_000), attributes: entry.attributes });
+    }
+    return measurements;
+  }
+}

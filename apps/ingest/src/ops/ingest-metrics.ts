@@ -1,15 +1,18 @@
-import { RecentCounts } from '@telemetry/kafka';
+import { RecentCounts, RecentRates } from '@telemetry/kafka';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { AuthFailureReason } from '../auth/authenticate-source';
 
 export type IngestRoute = 'events' | 'metrics';
 
 const AUTH_FAILURE_REASONS: readonly AuthFailureReason[] = ['missing_key', 'invalid_key'];
-const HOUR_MS = 60 * 60 * 1_000;
+const MINUTE_MS = 60 * 1_000;
+const HOUR_MS = 60 * MINUTE_MS;
 
 export interface SourceTallyOptions {
   /** A source that sent nothing for this long stops being reported (SELF_TELEMETRY_FORGET_AFTER_MS). */
   forgetAfterMs: number;
+  /** Volume is a rate over this trailing window (SELF_TELEMETRY_VOLUME_WINDOW_MS). */
+  volumeWindowMs: number;
 }
 
 /**
@@ -24,12 +27,12 @@ export class IngestMetrics {
   readonly requestSeconds: Histogram<'route'>;
   readonly kafkaProduceSeconds: Histogram<'outcome'>;
   readonly authFailures: Counter<'reason'>;
-  /** Accepted events per source since the last self-telemetry report. */
-  readonly sourceVolume: RecentCounts;
+  /** Accepted events per second per source, over a trailing window. */
+  readonly sourceVolume: RecentRates;
   /** Refused events per (reason category, source) since the last self-telemetry report. */
   readonly sourceRejections: RecentCounts;
 
-  constructor(registry: Registry, sources: SourceTallyOptions = { forgetAfterMs: HOUR_MS }) {
+  constructor(registry: Registry, sources: SourceTallyOptions = { forgetAfterMs: HOUR_MS, volumeWindowMs: 5 * MINUTE_MS }) {
     this.requests = new Counter({
       name: 'ingest_requests_total',
       help: 'HTTP ingest requests by route and status code',
@@ -70,8 +73,8 @@ export class IngestMetrics {
     });
     // At 0 from the start: the self-telemetry detector learns a baseline before the first burst.
     for (const reason of AUTH_FAILURE_REASONS) this.authFailures.inc({ reason }, 0);
-    this.sourceVolume = new RecentCounts(sources);
-    this.sourceRejections = new RecentCounts(sources);
+    this.sourceVolume = new RecentRates({ forgetAfterMs: sources.forgetAfterMs, windowMs: sources.volumeWindowMs });
+    this.sourceRejections = new RecentCounts({ forgetAfterMs: sources.forgetAfterMs });
   }
 
   /** A request's events: accepted and refused (by reason category), for /metrics and per source. */
