@@ -160,17 +160,23 @@ export const seriesTotals = (series: readonly Series[]): { count: number; sum: n
 export const seriesTotalsBy = async (stack: Stack, metric: string, key: string): Promise<Record<string, { count: number; sum: number }>> =>
   Object.fromEntries((await querySeries(stack, metric, { groupBy: [key] })).map((series) => [String(series.group[key]), seriesTotals([series])]));
 
+const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/;
+const LABEL_PAIR = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
 /**
- * One figure from a service's Prometheus `/metrics` (the sum over its label sets), or undefined
- * when the service does not expose it (yet).
+ * One figure from a service's Prometheus `/metrics`: the sum over the series of `name` that carry
+ * every label given (others, such as a default `service` label, may be there too), or undefined
+ * when there is none (yet).
  */
-export const scrapeMetric = async (stack: Stack, service: ServiceName, name: string): Promise<number | undefined> => {
+export const scrapeMetric = async (stack: Stack, service: ServiceName, name: string, labels: Record<string, string> = {}): Promise<number | undefined> => {
   const response = await fetch(`http://127.0.0.1:${stack.ports[service]}/metrics`);
-  const text = await response.text();
-  const values = text
-    .split('\n')
-    .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
-    .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+  const values: number[] = [];
+  for (const line of (await response.text()).split('\n')) {
+    const sample = SAMPLE_LINE.exec(line);
+    if (sample === null || sample[1] !== name) continue;
+    const present = new Map([...(sample[2] ?? '').matchAll(LABEL_PAIR)].map((pair) => [pair[1], pair[2]]));
+    if (Object.entries(labels).every(([key, value]) => present.get(key) === value)) values.push(Number(sample[3]));
+  }
   return values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0);
 };
 
