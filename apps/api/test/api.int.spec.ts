@@ -132,6 +132,22 @@ describe('metric catalog', () => {
     expect(audit.rows).toContainEqual({ actor: 'bootstrap-admin', action: 'metric.define' });
   });
 
+  // Over GraphQL an omitted bound arrives as undefined and an explicit one as null: neither may reach the catalog as a bound.
+  it.each([
+    ['only above', 'alert.above_only', { above: 2000 }],
+    ['only below', 'alert.below_only', { below: 5 }],
+    ['above and below null', 'alert.below_null', { above: 2000, below: null }],
+  ])('defines a metric whose alert has %s, stored as given', async (_name, name, alert) => {
+    const response = await api.gql<{ defineMetric: { alert: Record<string, number | null> } }>(
+      `mutation($input: MetricInput!) { defineMetric(input: $input) { name alert { above below } } }`,
+      { input: measured(name, { alert }) },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.defineMetric.alert).toEqual({ above: alert.above ?? null, below: alert.below ?? null });
+    const stored = await api.db.pool.query(`SELECT definition->'alert' AS alert FROM metric_definitions WHERE name = $1`, [name]);
+    expect(stored.rows[0].alert).toEqual(Object.fromEntries(Object.entries(alert).filter(([, bound]) => bound !== null)));
+  });
+
   it('answers metrics and metric(name)', async () => {
     const response = await api.gql<{ metrics: Array<{ name: string }>; metric: { name: string; owner: string } | null; missing: unknown }>(
       `{ metrics { name } metric(name: "checkout.latency") { name owner } missing: metric(name: "no.such") { name } }`,
