@@ -1,6 +1,6 @@
 import { startStack, type Stack } from '@telemetry/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportFaultCase, settleAndCount, setUpFaults, startStream, waitForPlantedAnomalies, waitForProgress, warmUp, type FaultSetup } from './fault-kit';
+import { locateLost, missingIds, reportFaultCase, settleAndCount, setUpFaults, startStream, waitForPlantedAnomalies, waitForProgress, warmUp, type FaultSetup } from './fault-kit';
 import { startPrivateBroker, type PrivateBroker } from './private-broker';
 
 /**
@@ -52,7 +52,7 @@ describe('Kafka broker restart mid-stream', () => {
     const outageMs = Date.now() - outageStartedMs;
     const { acknowledged, planted, retries } = await stream.finished;
 
-    const counts = await settleAndCount(stack, idPrefix, acknowledged, 120_000);
+    const counts = await settleAndCount(stack, idPrefix, acknowledged, 60_000);
     const anomalies = await waitForPlantedAnomalies(stack, METRIC, planted);
     reportFaultCase('broker-restart', {
       acknowledged: acknowledged.size,
@@ -69,6 +69,7 @@ describe('Kafka broker restart mid-stream', () => {
     // The outage was felt: some requests were refused and sent again.
     expect(retries).toBeGreaterThan(0);
     expect(acknowledged.size).toBe(EVENTS);
+    if (counts.lost > 0) process.stdout.write(`faults: ${await locateLost(stack, await missingIds(stack, idPrefix, acknowledged))}\n`);
     expect(counts).toEqual({ rows: EVENTS, distinctIds: EVENTS, lost: 0, duplicated: 0 });
     expect(anomalies).toBe(planted.length);
     // Every service rode out the outage without exiting.

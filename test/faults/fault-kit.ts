@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { applyMetricDefinition, createSource } from '@telemetry/admin';
 import type { MetricDefinition } from '@telemetry/contracts';
 import { BatchProducer } from '@telemetry/kafka';
-import { testKafka, waitFor, type Stack } from '@telemetry/test-support';
+import { readTopic, testKafka, waitFor, type ReadMessage, type Stack } from '@telemetry/test-support';
 
 /**
  * What the fault tests share: a catalog and sources set up from outside the services, a sender that
@@ -187,6 +187,35 @@ export const countStored = async (stack: Stack, idPrefix: string, acknowledged: 
   let lost = 0;
   for (const id of acknowledged) if (!ids.has(id)) lost += 1;
   return { rows: rows.length, distinctIds: ids.size, lost, duplicated: rows.length - ids.size };
+};
+
+/** The acknowledged ids that have no row. */
+export const missingIds = async (stack: Stack, idPrefix: string, acknowledged: ReadonlySet<string>): Promise<string[]> => {
+  const { rows } = await stack.db.pool.query<{ event_id: string }>(`SELECT event_id FROM data_points WHERE event_id LIKE $1`, [`${idPrefix}%`]);
+  const stored = new Set(rows.map((row) => row.event_id));
+  return [...acknowledged].filter((id) => !stored.has(id));
+};
+
+const idsIn = (messages: readonly ReadMessage[]): Set<string> => {
+  const ids = new Set<string>();
+  for (const message of messages) {
+    const envelope = JSON.parse(message.value ?? '{}') as { events?: Array<{ id?: string }> };
+    for (const event of envelope.events ?? []) if (event.id) ids.add(event.id);
+  }
+  return ids;
+};
+
+/** For a failure message: how far the lost events got (raw topic, clean topic), so the stage that dropped them is named. */
+export const locateLost = async (stack: Stack, lost: readonly string[]): Promise<string> => {
+  if (lost.length === 0) return 'nothing lost';
+  const kafka = testKafka(stack.env['KAFKA_BROKERS']);
+  const found: string[] = [];
+  for (const topic of [stack.topics.raw, stack.topics.clean]) {
+    const messages = await readTopic(kafka, topic, (read) => lost.every((id) => idsIn(read).has(id)), 10_000);
+    const ids = idsIn(messages);
+    found.push(`${lost.filter((id) => ids.has(id)).length} of ${lost.length} in ${topic}`);
+  }
+  return `lost ids (first ${Math.min(5, lost.length)}): ${lost.slice(0, 5).join(', ')}; ${found.join('; ')}`;
 };
 
 /** Waits until the case's rows stop growing at (or past) the acknowledged count, then counts them. */

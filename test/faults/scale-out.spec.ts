@@ -2,6 +2,8 @@ import { startStack, testKafka, waitFor, type Stack } from '@telemetry/test-supp
 import { AssignerProtocol, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  locateLost,
+  missingIds,
   readCounter,
   reportFaultCase,
   settleAndCount,
@@ -144,6 +146,7 @@ describe('two instances of each worker, then one', () => {
       for (const done of workDone[worker]!) expect(done).toBeGreaterThan(0);
     }
     expect(acknowledged.size).toBe(EVENTS);
+    if (counts.lost > 0) process.stdout.write(`faults: ${await locateLost(stack, await missingIds(stack, idPrefix, acknowledged))}\n`);
     expect(counts).toEqual({ rows: EVENTS, distinctIds: EVENTS, lost: 0, duplicated: 0 });
     expect(anomalies).toBe(planted.length);
     expect(states.length).toBe(perHost.size);

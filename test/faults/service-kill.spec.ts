@@ -1,6 +1,8 @@
 import { startStack, type ServiceName, type Stack } from '@telemetry/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  locateLost,
+  missingIds,
   readCounter,
   reportFaultCase,
   seriesCount,
@@ -90,7 +92,8 @@ describe('kill -9 of a service mid-stream', () => {
       // The kill landed mid-stream: the service had some of the events, not all.
       expect(atKill).toBeLessThan(EVENTS);
       expect(acknowledged.size).toBe(EVENTS);
-      expect(counts).toEqual({ rows: EVENTS, distinctIds: EVENTS, lost: 0, duplicated: 0 });
+      if (counts.lost > 0) process.stdout.write(`faults: ${await locateLost(stack, await missingIds(stack, idPrefix, acknowledged))}\n`);
+    expect(counts).toEqual({ rows: EVENTS, distinctIds: EVENTS, lost: 0, duplicated: 0 });
       expect(series).toBe(EVENTS);
       expect(planted.length).toBe(EVENTS / PLANT_EVERY);
       expect(anomalies).toBe(planted.length);
