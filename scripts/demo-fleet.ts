@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { DEFAULT_DETECTOR_CONFIG } from '@telemetry/anomaly';
 
 /**
  * `npm run demo` (or `npm start -- --demo`): a simulated fleet that talks to the stack only the way
  * real senders do — GraphQL to create sources and record consent, HTTP /v1/events for app users,
  * OTLP/HTTP (the official OpenTelemetry SDK) for servers, and a plain Kafka producer onto
- * telemetry.raw.v1. It first backfills three hours of history (so detectors are warm and rollups
- * exist), with anomalies planted at known times, then keeps sending live data and injects a spike
- * every few minutes. A third of the app users never consent: their events must never be stored.
+ * telemetry.raw.v1. It first backfills a few hours of history (so detectors are warm and rollups
+ * exist), with anomalies planted at known times after the detectors' warm-up, then keeps sending
+ * live data and injects a spike every few minutes. A third of the app users never consent: their
+ * events must never be stored.
  */
 const INGEST = process.env['INGEST_URL'] ?? `http://127.0.0.1:${process.env['INGEST_PORT'] ?? '4318'}`;
 const API = process.env['API_URL'] ?? `http://127.0.0.1:${process.env['API_PORT'] ?? '4000'}`;
@@ -16,7 +18,9 @@ const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 const RAW_TOPIC = `telemetry.raw.v1${process.env['KAFKA_TOPIC_SUFFIX'] ?? ''}`;
 const USERS = Number(process.env['DEMO_USERS'] ?? 300);
 const HOSTS = 8;
-const BACKFILL_MINUTES = Number(process.env['DEMO_BACKFILL_MINUTES'] ?? 180);
+// One rollup point per series and minute: the detectors score nothing during their first
+// warmupPoints points, so the history must be longer than that for the planted anomalies to count.
+const BACKFILL_MINUTES = Number(process.env['DEMO_BACKFILL_MINUTES'] ?? DEFAULT_DETECTOR_CONFIG.warmupPoints + 60);
 const MINUTE_MS = 60_000;
 
 type Attributes = Record<string, string | number | boolean>;
@@ -55,17 +59,30 @@ const versions = ['2.3.1', '2.3.2', '2.4.0'] as const;
 const users = Array.from({ length: USERS }, (_, i) => ({
   subjectId: `demo-user-${String(i).padStart(4, '0')}`,
   consented: i % 3 !== 0,
-  region: pick(regions, i),
-  appVersion: pick(versions, i * 7),
+  // Not i % 3 (the consent rule): every region and version must have consenting users, or the
+  // anomalies planted in one would never be stored.
+  region: pick(regions, Math.floor(i / 2)),
+  appVersion: pick(versions, Math.floor(i / 4)),
   platform: i % 2 === 0 ? 'ios' : 'android',
 }));
 
-/** The planted anomalies, in minutes before the live phase starts (negative = in the backfill). */
+/** The planted anomalies, in minutes before the live phase starts (negative = in the backfill), all after the warm-up. */
 const PLANTED = {
   checkoutSpikeAt: -40,
-  cpuLevelShiftFrom: -60,
+  cpuLevelShiftFrom: -50,
   brokenReleaseFrom: -30,
+  providerOutageFrom: -20,
+  providerOutageMinutes: 5,
 };
+/**
+ * No errors or crashes outside the planted ones: at about 40 consented checkouts a minute a single
+ * error is a 2.5 % error rate, above the catalog's static alerts (checkout.error_rate above 1 %,
+ * mobile.crash_rate above 0.5 %), so any baseline would open incidents of its own.
+ */
+const OUTAGE_ERROR_PROBABILITY = 0.2;
+const BROKEN_RELEASE_CRASH_PROBABILITY = 0.3;
+/** Live spikes in the minutes 1, 5, 9, … after the backfill: the first is scored about two minutes after the live phase starts. */
+const LIVE_SPIKE_EVERY_MINUTES = 4;
 
 /** One minute of app-user events at `minuteStart` (epoch ms), with the planted anomalies applied. */
 const userEvents = (minuteStart: number, minutesFromLive: number, spike: boolean): DemoEvent[] => {
@@ -76,12 +93,13 @@ const userEvents = (minuteStart: number, minutesFromLive: number, spike: boolean
     const latency = 420 + 80 * daily + noise(60) + (spike && user.region === 'eu-west' ? 2_600 : 0);
     events.push({ id: randomUUID(), metric: 'checkout.latency', value: Math.max(5, latency), timestamp, subjectId: user.subjectId, attributes: { region: user.region, app_version: user.appVersion } });
     events.push({ id: randomUUID(), metric: 'checkout.requests', value: 1, timestamp, subjectId: user.subjectId, attributes: { region: user.region, host: `web-${user.region}` } });
-    if (Math.random() < 0.02) {
+    const outage = minutesFromLive >= PLANTED.providerOutageFrom && minutesFromLive < PLANTED.providerOutageFrom + PLANTED.providerOutageMinutes;
+    if (outage && Math.random() < OUTAGE_ERROR_PROBABILITY) {
       events.push({ id: randomUUID(), metric: 'checkout.errors', value: 1, timestamp, subjectId: user.subjectId, attributes: { region: user.region, host: `web-${user.region}`, provider: 'acme-pay' } });
     }
     const brokenRelease = minutesFromLive >= PLANTED.brokenReleaseFrom && user.appVersion === '2.4.0';
     events.push({ id: randomUUID(), metric: 'mobile.sessions', value: 1, timestamp, subjectId: user.subjectId, attributes: { platform: user.platform, app_version: user.appVersion } });
-    if (Math.random() < (brokenRelease ? 0.3 : 0.03)) {
+    if (brokenRelease && Math.random() < BROKEN_RELEASE_CRASH_PROBABILITY) {
       events.push({ id: randomUUID(), metric: 'mobile.crashes', value: 1, timestamp, subjectId: user.subjectId, attributes: { platform: user.platform, app_version: user.appVersion, device_id: `dev-${user.subjectId.slice(-4)}` } });
     }
     events.push({ id: randomUUID(), metric: 'mobile.app_start', value: Math.max(50, 900 + noise(200) + (brokenRelease ? 700 : 0)), timestamp, subjectId: user.subjectId, attributes: { platform: user.platform, app_version: user.appVersion, region: user.region, device_model: user.platform === 'ios' ? 'iphone-15' : 'pixel-8' } });
@@ -148,7 +166,7 @@ const main = async () => {
   log('demo source created', { sourceId: source.id });
 
   for (const user of users.filter((u) => u.consented)) {
-    await graphql('mutation($s: String!, $p: [PurposeGrant!]!) { recordConsent(subjectId: $s, purposes: $p) { subjectId } }', {
+    await graphql('mutation($s: String!, $p: [PurposeGrant!]!) { recordConsent(subjectId: $s, purposes: $p) { subject } }', {
       s: user.subjectId,
       p: [{ purpose: 'performance', granted: true }, { purpose: 'analytics', granted: true }],
     });
@@ -170,29 +188,36 @@ const main = async () => {
     await postEvents(apiKey, userEvents(minuteStart, minute, minute === PLANTED.checkoutSpikeAt));
     await sendToKafka(serverEvents(minuteStart, minute));
   }
-  log('backfill done; live traffic from now on (a checkout spike every 4 minutes)');
+  log(`backfill done; live traffic from now on (a checkout spike every ${LIVE_SPIKE_EVERY_MINUTES} minutes)`);
 
   const stopOtlp = await startOtlpReporter(apiKey);
   let stopping = false;
-  process.on('SIGTERM', () => {
+  let wakeUp = () => {};
+  const stop = () => {
     stopping = true;
-  });
-  process.on('SIGINT', () => {
-    stopping = true;
-  });
+    wakeUp();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   for (let tick = 0; !stopping; tick++) {
     const now = Date.now();
     const minutesFromLive = Math.floor((now - liveStart) / MINUTE_MS);
-    const spike = minutesFromLive > 0 && minutesFromLive % 4 === 0;
+    const spike = minutesFromLive % LIVE_SPIKE_EVERY_MINUTES === 1;
     // A minute's worth of traffic spread over 6 ticks of 10 s.
     const events = userEvents(now - MINUTE_MS + 1, minutesFromLive, spike).filter((_, i) => i % 6 === tick % 6);
     await postEvents(apiKey, events.map((e) => ({ ...e, timestamp: now })));
     if (tick % 6 === 0) await sendToKafka(serverEvents(now - 30_000, minutesFromLive));
     if (spike && tick % 6 === 0) log('injected a checkout.latency spike in eu-west', { minute: minutesFromLive });
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    // Ctrl-C wakes the loop at once instead of after the tick.
+    await new Promise<void>((resolve) => {
+      wakeUp = resolve;
+      setTimeout(resolve, 10_000);
+    });
   }
-  await stopOtlp();
+  // The stack stops with us: a last OTLP export would wait out its timeout against a closed port.
+  await Promise.race([stopOtlp(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
   await producer.disconnect();
+  process.exit(0);
 };
 
 main().catch((error: unknown) => {
