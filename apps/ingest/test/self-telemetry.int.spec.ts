@@ -1,12 +1,13 @@
+import type { RawEnvelope } from '@telemetry/contracts';
 import { SELF_SOURCE_ID } from '@telemetry/kafka';
 import type { ReadMessage } from '@telemetry/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelopesOf, post, startIngestTestContext, validEvent, type IngestTestContext } from './ingest-test-context';
+import { post, startIngestTestContext, validEvent, type IngestTestContext } from './ingest-test-context';
 
-const selfEventsOf = (messages: ReadMessage[]) =>
-  envelopesOf(messages)
-    .filter(({ key }) => key === SELF_SOURCE_ID)
-    .flatMap(({ envelope }) => envelope.events);
+const selfReportsOf = (messages: ReadMessage[]): RawEnvelope[] =>
+  messages.filter((message) => message.key === SELF_SOURCE_ID).map((message) => JSON.parse(message.value ?? 'null') as RawEnvelope);
+
+const selfEventsOf = (messages: ReadMessage[]) => selfReportsOf(messages).flatMap((report) => report.events);
 
 describe('ingest self-telemetry against the real broker and database', () => {
   let ctx: IngestTestContext;
@@ -39,7 +40,7 @@ describe('ingest self-telemetry against the real broker and database', () => {
     expect(sum('telemetry.self.rejections', { service: 'ingest', reason: 'invalid_value', source })).toBe(1);
     expect(Math.max(...volumeOf(messages).map((e) => e.value))).toBe(2);
     // Every report carries both auth failure series, zeros included: the detector's baseline.
-    const reports = envelopesOf(messages).filter(({ key }) => key === SELF_SOURCE_ID);
-    expect(reports.every(({ envelope }) => envelope.events.filter((e) => e.metric === 'telemetry.self.auth_failures').length === 2)).toBe(true);
+    const reports = selfReportsOf(messages);
+    expect(reports.every((report) => report.events.filter((e) => e.metric === 'telemetry.self.auth_failures').length === 2)).toBe(true);
   });
 });
