@@ -1,6 +1,6 @@
 import { startStack, type Stack } from '@telemetry/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locateLost, missingIds, reportFaultCase, settleAndCount, setUpFaults, startStream, waitForPlantedAnomalies, waitForProgress, warmUp, type FaultSetup } from './fault-kit';
+import { FAULT_SESSION_TIMEOUT_MS, locateLost, missingIds, reportFaultCase, settleAndCount, setUpFaults, startStream, waitForPlantedAnomalies, waitForProgress, warmUp, type FaultSetup } from './fault-kit';
 import { startPrivateBroker, type PrivateBroker } from './private-broker';
 
 /**
@@ -29,7 +29,7 @@ describe('Kafka broker restart mid-stream', () => {
     stack = await startStack({
       kafkaBrokers: broker.brokers,
       services: SERVICES,
-      extraEnv: { LOG_LEVEL: 'warn', INGEST_RATE_LIMIT_EVENTS_PER_SECOND: '0', MINING_INTERVAL_MS: '0' },
+      extraEnv: { LOG_LEVEL: 'warn', INGEST_RATE_LIMIT_EVENTS_PER_SECOND: '0', MINING_INTERVAL_MS: '0', KAFKA_SESSION_TIMEOUT_MS: FAULT_SESSION_TIMEOUT_MS },
     });
     setup = await setUpFaults(stack, [METRIC]);
     await warmUp(stack, setup, [METRIC]);

@@ -27,6 +27,12 @@ export const LANES = 16;
 /** Event timestamps of a series are this far apart, so each series' points are strictly increasing. */
 const EVENT_SPACING_MS = 5;
 
+/**
+ * A killed worker's partitions wait this long for it before the group moves them (30 s by default):
+ * short enough for the suite's time budget, long enough that a batch on a busy machine keeps its partitions.
+ */
+export const FAULT_SESSION_TIMEOUT_MS = '10000';
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const faultMetric = (name: string): MetricDefinition => ({

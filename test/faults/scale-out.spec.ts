@@ -2,6 +2,7 @@ import { startStack, testKafka, waitFor, type Stack } from '@telemetry/test-supp
 import { AssignerProtocol, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  FAULT_SESSION_TIMEOUT_MS,
   locateLost,
   missingIds,
   readCounter,
@@ -62,6 +63,7 @@ describe('two instances of each worker, then one', () => {
         LOG_LEVEL: 'warn',
         INGEST_RATE_LIMIT_EVENTS_PER_SECOND: '0',
         MINING_INTERVAL_MS: '0',
+        KAFKA_SESSION_TIMEOUT_MS: FAULT_SESSION_TIMEOUT_MS,
         // No periodic checkpoint during the test: only the handover at revocation can carry the state.
         ANOMALY_CHECKPOINT_INTERVAL_MS: String(60 * 60_000),
       },

@@ -1,6 +1,7 @@
 import { startStack, type ServiceName, type Stack } from '@telemetry/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  FAULT_SESSION_TIMEOUT_MS,
   locateLost,
   missingIds,
   readCounter,
@@ -50,7 +51,7 @@ describe('kill -9 of a service mid-stream', () => {
 
   beforeAll(async () => {
     stack = await startStack({
-      extraEnv: { LOG_LEVEL: 'warn', INGEST_RATE_LIMIT_EVENTS_PER_SECOND: '0', MINING_INTERVAL_MS: '0' },
+      extraEnv: { LOG_LEVEL: 'warn', INGEST_RATE_LIMIT_EVENTS_PER_SECOND: '0', MINING_INTERVAL_MS: '0', KAFKA_SESSION_TIMEOUT_MS: FAULT_SESSION_TIMEOUT_MS },
     });
     const metrics = CASES.map((entry) => `fault.${entry.service}`);
     setup = await setUpFaults(stack, metrics);

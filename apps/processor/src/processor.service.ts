@@ -136,6 +136,7 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
       topics: [this.topics.clean],
       partitionsConsumedConcurrently: this.config.PROCESSOR_PARTITIONS_CONCURRENTLY,
       maxBytesPerPartition: this.config.PROCESSOR_MAX_BYTES_PER_PARTITION,
+      sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
       handleBatch: (messages) => this.coalescer.submit(messages),
     });
     this.logger.info({ topic: this.topics.clean, derivedMetrics: this.derived.length, referenceRecords: this.referenceData.size }, 'processor consuming');

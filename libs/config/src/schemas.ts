@@ -16,6 +16,11 @@ export const kafkaConfigSchema = Type.Object({
   KAFKA_SASL_PASSWORD: Type.Optional(Type.String()),
   KAFKA_TOPIC_PARTITIONS: Type.Integer({ default: 4, minimum: 1, description: 'partitions for topics the project creates' }),
   KAFKA_TOPIC_SUFFIX: Type.String({ default: '', description: 'appended to every topic name (tests isolate themselves with it)' }),
+  KAFKA_SESSION_TIMEOUT_MS: Type.Integer({
+    default: 30_000,
+    minimum: 6_000,
+    description: "consumer-group session: how long a crashed instance keeps its partitions before the group hands them to another (within the broker's group.min/max.session.timeout.ms)",
+  }),
 });
 
 export const databaseConfigSchema = Type.Object({

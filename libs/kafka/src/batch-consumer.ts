@@ -65,10 +65,12 @@ const decode = (payload: EachBatchPayload): ConsumedMessage[] =>
  * batch whose handler failed, so a crash or error replays it.
  */
 export const startBatchConsumer = async (options: BatchConsumerOptions): Promise<RunningConsumer> => {
+  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
   const consumer = options.kafka.consumer({
     groupId: options.groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout,
+    // At least three heartbeats per session, so one late heartbeat does not cost the partitions.
+    heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
     maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 100,
     allowAutoTopicCreation: false,

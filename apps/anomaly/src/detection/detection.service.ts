@@ -143,6 +143,7 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
       topics: [this.topics.rollup, this.topics.clean],
       // One partition at a time: checkpoints then always see state whose anomalies are durable.
       partitionsConsumedConcurrently: 1,
+      sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
       handleBatch: (messages, context) => this.handleBatch(messages, context),
       onAssignment: (assignment) => this.onAssignment(assignment),
     });

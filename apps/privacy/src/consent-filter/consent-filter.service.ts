@@ -141,6 +141,7 @@ export class ConsentFilterService implements OnApplicationBootstrap, OnApplicati
       groupId: this.groupId,
       topics: [this.topics.raw],
       partitionsConsumedConcurrently: this.config.PRIVACY_PARTITIONS_CONCURRENTLY,
+      sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
       handleBatch: (messages) => this.handleBatch(messages),
     });
     this.lagCollector = createConsumerLagCollector(this.kafka, this.groupId, [this.topics.raw]);
