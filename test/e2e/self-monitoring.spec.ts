@@ -111,34 +111,49 @@ describe('self-monitoring: the services\' own figures open incidents', () => {
   let sender: ReturnType<typeof startSteadySender>;
   let burstStartedAt: number;
   let stoppedAt: number;
+  /** Where the wall-clock time goes (printed once at the end: the stack's start-up dominates on a loaded machine). */
+  const phasesMs: Record<string, number> = {};
+  const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+    const startedMs = Date.now();
+    try {
+      return await work();
+    } finally {
+      phasesMs[phase] = Date.now() - startedMs;
+    }
+  };
 
   beforeAll(async () => {
-    stack = await startStack({
-      services: ['api'],
-      extraEnv: {
-        SELF_TELEMETRY_INTERVAL_MS: String(REPORT_INTERVAL_MS),
-        SELF_TELEMETRY_VOLUME_WINDOW_MS: String(VOLUME_WINDOW_MS),
-        ANOMALY_DETECTOR_CONFIG: JSON.stringify({ warmupPoints: WARMUP_POINTS }),
-      },
-    });
-    await applyExampleCatalog(stack);
-    for (const service of SERVICES.filter((name) => name !== 'api')) await stack.start(service);
+    stack = await timed('apiStartMs', () =>
+      startStack({
+        services: ['api'],
+        extraEnv: {
+          SELF_TELEMETRY_INTERVAL_MS: String(REPORT_INTERVAL_MS),
+          SELF_TELEMETRY_VOLUME_WINDOW_MS: String(VOLUME_WINDOW_MS),
+          ANOMALY_DETECTOR_CONFIG: JSON.stringify({ warmupPoints: WARMUP_POINTS }),
+        },
+      }),
+    );
+    await timed('catalogApplyMs', () => applyExampleCatalog(stack));
+    await timed('workersStartMs', () => Promise.all(SERVICES.filter((name) => name !== 'api').map((service) => stack.start(service))));
     source = await createSource(stack, `steady-${randomUUID().slice(0, 8)}`);
     // Several hundred events/s, far above the rule's dropFrom (0.1/s), with the jitter of real timers.
     sender = startSteadySender(stack, source, 2, 10, 30);
-    await new Promise((resolve) => setTimeout(resolve, WARM_AFTER_MS));
-  }, 120_000);
+    await timed('warmupMs', () => new Promise((resolve) => setTimeout(resolve, WARM_AFTER_MS)));
+  }, 180_000);
 
   afterAll(async () => {
     await sender?.stop();
     await stack?.stopAll();
+    process.stdout.write(`self-monitoring phases: ${JSON.stringify(phasesMs)}\n`);
   });
 
   it('a source that sent steadily and stops opens a source_volume incident for that source', async () => {
     stoppedAt = await sender.stop();
     expect(sender.failures).toEqual([]);
     const series = `source=${source.id}`;
-    const incident = await waitFor(async () => (await incidentsOf(stack, SOURCE_VOLUME)).find((i) => i.series === series), INCIDENT_TIMEOUT_MS, 250);
+    const incident = await timed('volumeIncidentAfterStopMs', () =>
+      waitFor(async () => (await incidentsOf(stack, SOURCE_VOLUME)).find((i) => i.series === series), INCIDENT_TIMEOUT_MS, 250),
+    );
     expect(incident.status).toBe('OPEN');
     // Opened by the drop rule judged against this source's own level, once it had stopped.
     const drops = (await anomaliesOf(stack, SOURCE_VOLUME)).filter((a) => a.series === series && a.detector === 'static');
@@ -158,7 +173,9 @@ describe('self-monitoring: the services\' own figures open incidents', () => {
     const statuses = await Promise.all(badKeys.map(async (key) => (await postEvents(stack, key, [])).status));
     expect(new Set(statuses)).toEqual(new Set([401]));
 
-    const incident = await waitFor(async () => (await incidentsOf(stack, AUTH_FAILURES)).find((i) => i.series === 'reason=invalid_key,service=ingest'), INCIDENT_TIMEOUT_MS, 250);
+    const incident = await timed('authIncidentAfterBurstMs', () =>
+      waitFor(async () => (await incidentsOf(stack, AUTH_FAILURES)).find((i) => i.series === 'reason=invalid_key,service=ingest'), INCIDENT_TIMEOUT_MS, 250),
+    );
     expect(incident.status).toBe('OPEN');
     // It was the burst that the detector flagged, not noise before it.
     const anomalies = (await anomaliesOf(stack, AUTH_FAILURES)).filter((a) => a.series === incident.series);
