@@ -35,6 +35,22 @@ describe('counterIncreases', () => {
   });
 });
 
+describe('counterIncreases merging', () => {
+  it('sums the series that map to the same attributes into one measurement', async () => {
+    let values: MetricReading['values'] = [
+      { value: 2, labels: { stream: 'raw', reason: 'invalid_event' } },
+      { value: 3, labels: { stream: 'rollup', reason: 'invalid_event' } },
+    ];
+    const collect = counterIncreases({ get: () => ({ values }) }, 'dead_letters', (labels) => ({ reason: String(labels['reason']) }));
+    expect(await collect()).toEqual([{ name: 'dead_letters', value: 5, attributes: { reason: 'invalid_event' } }]);
+    values = [
+      { value: 2, labels: { stream: 'raw', reason: 'invalid_event' } },
+      { value: 4, labels: { stream: 'rollup', reason: 'invalid_event' } },
+    ];
+    expect(await collect()).toEqual([{ name: 'dead_letters', value: 1, attributes: { reason: 'invalid_event' } }]);
+  });
+});
+
 describe('gaugeValues', () => {
   it('reports current values', async () => {
     const collect = gaugeValues(readingOf([{ value: 42, labels: { partition: '1' } }]), 'consumer_lag', (labels) => ({ topic: 't', partition: Number(labels['partition']) }));

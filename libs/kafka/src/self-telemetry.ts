@@ -126,6 +126,22 @@ const labelsKey = (labels: Readonly<Record<string, string | number | boolean | u
     .join('\u0000');
 
 /**
+ * Label sets that map to the same attributes become one measurement, their values summed: two
+ * points of one series at one instant would be one too many (the detector skips the second as a
+ * replay, and a rollup would average them).
+ */
+const mergeByAttributes = (name: string, entries: Iterable<{ value: number; attributes: Attributes }>): SelfMeasurement[] => {
+  const merged = new Map<string, SelfMeasurement>();
+  for (const { value, attributes } of entries) {
+    const key = labelsKey(attributes);
+    const existing = merged.get(key);
+    if (existing) existing.value += value;
+    else merged.set(key, { name, value, attributes });
+  }
+  return [...merged.values()];
+};
+
+/**
  * Each series of a counter as its increase since the previous call, zeros included: a series the
  * counter knows (prom-client keeps every label set it has seen, and the services pre-create theirs
  * at 0) reports a point every interval, so its detector has a baseline and a burst stands out.
@@ -134,26 +150,27 @@ export const counterIncreases = (counter: ReadableMetric, name: string, toAttrib
   const deltas = createDeltaTracker();
   return async (): Promise<SelfMeasurement[]> => {
     const reading = await counter.get();
-    const measurements: SelfMeasurement[] = [];
+    const increases: { value: number; attributes: Attributes }[] = [];
     for (const { value, labels } of reading.values) {
       const attributes = toAttributes(labels);
-      if (attributes === null) continue;
-      measurements.push({ name, value: deltas(labelsKey(labels), value), attributes });
+      // The delta is tracked per Prometheus series even when left out, so it never jumps later.
+      const increase = deltas(labelsKey(labels), value);
+      if (attributes !== null) increases.push({ value: increase, attributes });
     }
-    return measurements;
+    return mergeByAttributes(name, increases);
   };
 };
 
-/** Each series of a gauge as its current value. */
+/** Each series of a gauge as its current value (summed where several map to the same attributes). */
 export const gaugeValues = (gauge: ReadableMetric, name: string, toAttributes: LabelsToAttributes = copyLabels) =>
   async (): Promise<SelfMeasurement[]> => {
     const reading = await gauge.get();
-    const measurements: SelfMeasurement[] = [];
+    const values: { value: number; attributes: Attributes }[] = [];
     for (const { value, labels } of reading.values) {
       const attributes = toAttributes(labels);
-      if (attributes !== null) measurements.push({ name, value, attributes });
+      if (attributes !== null) values.push({ value, attributes });
     }
-    return measurements;
+    return mergeByAttributes(name, values);
   };
 
 export interface RecentCountsOptions {
