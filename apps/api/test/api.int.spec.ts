@@ -133,7 +133,7 @@ describe('metric catalog', () => {
   });
 
   // Over GraphQL an omitted bound arrives as undefined and an explicit one as null: neither may reach the catalog as a bound.
-  it.each([
+  it.each<[string, string, { above?: number; below?: number | null }]>([
     ['only above', 'alert.above_only', { above: 2000 }],
     ['only below', 'alert.below_only', { below: 5 }],
     ['above and below null', 'alert.below_null', { above: 2000, below: null }],

@@ -33,36 +33,39 @@ const asGraphqlJsError = (error: GraphQLError): GraphQLError => {
   return rebuilt;
 };
 
+/** A document run once so far: compiling costs about a millisecond, more than running a one-off query. */
+const SEEN_ONCE = Symbol('seen once');
+
 /**
- * Executes queries and mutations with graphql-jit: each operation is compiled once into a function
- * (cached per parsed document, which Apollo itself caches per query text) and runs several times
- * faster than graphql-js walking the answer field by field. Parsing, validation, the query limits,
- * plugins and error formatting stay Apollo's; subscriptions go through graphql-ws and graphql-js.
+ * Executes queries and mutations with graphql-jit: an operation run a second time is compiled into a
+ * function (cached per parsed document, which Apollo itself caches per query text) that runs several
+ * times faster than graphql-js walking the answer field by field; the first run, and subscriptions
+ * (which go through graphql-ws anyway), use graphql-js. Parsing, validation, the query limits,
+ * plugins and error formatting stay Apollo's.
  */
 export const jitExecutor = (schema: GraphQLSchema): GatewayExecutor => {
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery>>();
-  const compiledFor = (document: DocumentNode, operationName: string | null) => {
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | typeof SEEN_ONCE>>();
+  return async (request) => {
+    const { document, operationName, context } = request;
+    const variables = request.request.variables ?? {};
     let byName = compiled.get(document);
     if (byName === undefined) {
       byName = new Map();
       compiled.set(document, byName);
     }
     const key = operationName ?? '';
-    const known = byName.get(key);
-    if (known !== undefined) return known;
-    const result = compileQuery(schema, document, operationName ?? undefined);
-    if (!isCompiledQuery(result)) return result;
-    byName.set(key, result);
-    return result;
-  };
-  return async (request) => {
-    if (request.operation.operation === 'subscription') {
-      // Not served over HTTP; graphql-js gives the same answer it always has.
-      return execute({ schema, document: request.document, contextValue: request.context, variableValues: request.request.variables, operationName: request.operationName });
+    let query = byName.get(key);
+    if (query === undefined || request.operation.operation === 'subscription') {
+      byName.set(key, SEEN_ONCE);
+      return execute({ schema, document, contextValue: context, variableValues: variables, operationName });
     }
-    const query = compiledFor(request.document, request.operationName);
-    if (!isCompiledQuery(query)) return query;
-    const result = await query.query(undefined, request.context, request.request.variables ?? {});
+    if (query === SEEN_ONCE) {
+      const result = compileQuery(schema, document, operationName ?? undefined);
+      if (!isCompiledQuery(result)) return result;
+      query = result;
+      byName.set(key, query);
+    }
+    const result = await query.query(undefined, context, variables);
     return result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : result;
   };
 };
