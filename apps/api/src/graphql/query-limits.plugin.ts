@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, getOperationAST, getVariableValues, Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues, Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { findNulCharacter } from './find-nul-character';
 import { queryDepth } from './query-depth';
@@ -52,17 +52,37 @@ export const checkQueryLimits = (
   return null;
 };
 
-/** Subscriptions run over graphql-ws only; over HTTP one would resolve its field once, to null. */
-const refuseHttpSubscription = () =>
-  new GraphQLError('subscriptions are served over graphql-ws on /graphql (protocol graphql-transport-ws), not over HTTP', {
-    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-  });
+/**
+ * An HTTP request that cannot run, refused with its reason before it reaches the executor (which
+ * need not know how to report these): no operation of that name, variables that do not fit their
+ * types, a subscription (served over graphql-ws only; over HTTP its field would resolve once, to null).
+ */
+export const refuseUnrunnable = (
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode | undefined,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | undefined,
+): GraphQLError | null => {
+  if (!operation) {
+    const message = operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.';
+    return new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+  }
+  if (operation.operation === 'subscription') {
+    return new GraphQLError('subscriptions are served over graphql-ws on /graphql (protocol graphql-transport-ws), not over HTTP', {
+      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+    });
+  }
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  const first = coerced.errors?.[0];
+  return first ? new GraphQLError(first.message, { nodes: first.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } }) : null;
+};
 
-/** The Apollo (HTTP) side of the limits, plus what HTTP cannot serve: subscriptions, and NUL in string arguments. */
+/** The Apollo (HTTP) side of the limits, plus what HTTP cannot serve: see refuseUnrunnable, and NUL in string arguments. */
 export const queryLimitsPlugin = (limits: QueryLimits): ApolloServerPlugin => ({
   requestDidStart: async () => ({
     didResolveOperation: async ({ schema, document, operation, request }) => {
-      if (operation?.operation === 'subscription') throw refuseHttpSubscription();
+      const unrunnable = refuseUnrunnable(schema, operation, request.operationName, request.variables);
+      if (unrunnable) throw unrunnable;
       const nul = findNulCharacter(document, request.variables);
       if (nul) throw refuse(`${nul} contains NUL (U+0000), which PostgreSQL text cannot hold`, {});
       const refusal = checkQueryLimits(limits, schema, document, request.operationName, request.variables);

@@ -1,8 +1,8 @@
-import { getIntrospectionQuery, parse, type GraphQLSchema } from 'graphql';
+import { getIntrospectionQuery, getOperationAST, parse, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiConfigSchema } from '../config';
 import { buildApiSchema } from './build-api-schema';
-import { checkQueryLimits } from './query-limits.plugin';
+import { checkQueryLimits, refuseUnrunnable } from './query-limits.plugin';
 
 const defaults = {
   maxDepth: apiConfigSchema.properties.API_MAX_QUERY_DEPTH.default as number,
@@ -57,5 +57,26 @@ describe('checkQueryLimits on operations that cannot run', () => {
   it('refuses a query with more nodes than the complexity library walks, with its reason', () => {
     const aliases = Array.from({ length: 3_000 }, (_, i) => `a${i}: anomalies(first: 500) { edges { node { id metric value } } }`).join(' ');
     expect(checkQueryLimits(defaults, schema, parse(`{ ${aliases} }`), undefined, {})?.message).toMatch(/maximum allowed number of nodes|complexity/);
+  });
+});
+
+describe('refuseUnrunnable', () => {
+  const refusalOf = (query: string, operationName: string | undefined, variables: Record<string, unknown> = {}) => {
+    const error = refuseUnrunnable(schema, getOperationAST(parse(query), operationName) ?? undefined, operationName, variables);
+    return error && { message: error.message, code: error.extensions['code'] };
+  };
+
+  it.each([
+    ['an unknown operation name', '{ metrics { name } }', 'Nope', {}, 'OPERATION_RESOLUTION_FAILURE', 'Unknown operation named "Nope".'],
+    ['two operations and no name', 'query A { metrics { name } } query B { metrics { name } }', undefined, {}, 'OPERATION_RESOLUTION_FAILURE', 'Must provide operation name'],
+    ['a subscription over HTTP', 'subscription { anomalyDetected { id } }', undefined, {}, 'BAD_REQUEST', 'graphql-ws'],
+    ['a variable of the wrong type', 'query($n: Int) { anomalies(first: $n) { edges { cursor } } }', undefined, { n: 'ten' }, 'BAD_USER_INPUT', 'Variable "$n" got invalid value "ten"'],
+    ['a missing required variable', 'query($from: DateTime!) { series(metric: "m", from: $from, to: "2026-01-02T00:00:00Z") { group } }', undefined, {}, 'BAD_USER_INPUT', 'was not provided'],
+  ])('refuses %s with its reason', (_name, query, operationName, variables, code, message) => {
+    expect(refusalOf(query, operationName, variables)).toMatchObject({ code, message: expect.stringContaining(message) });
+  });
+
+  it('lets a runnable query through', () => {
+    expect(refusalOf('query($n: Int) { anomalies(first: $n) { edges { cursor } } }', undefined, { n: 5 })).toBeNull();
   });
 });
