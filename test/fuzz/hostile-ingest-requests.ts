@@ -445,8 +445,9 @@ export const hostileMetricsRequests = (credentials: IngestCredentials): fc.Arbit
       weight: 4,
       arbitrary: fc
         .oneof(
-          // Wire type 7 does not exist: no decoder can read past the first byte.
-          fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from([0x0f, ...bytes])),
+          // Field 15 (unknown, so skipped by its wire type) with wire type 7, which does not exist: no
+          // decoder can read past the first byte. (A known field number would be read whatever its wire type.)
+          fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from([0x7f, ...bytes])),
           // A length-delimited field longer than what follows it.
           fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from([0x0a, 0xe8, 0x07, ...bytes])),
           fc.constant(Buffer.from(validLookingBody())),
