@@ -14,7 +14,7 @@ export const processorConfigSchema = Type.Object({
   ...selfTelemetryConfigSchema.properties,
   PROCESSOR_HEALTH_PORT: Type.Integer({ default: 9102, minimum: 0, maximum: 65_535, description: '/healthz /readyz /metrics' }),
   PROCESSOR_GROUP_ID: Type.String({ default: 'processor', minLength: 1 }),
-  PROCESSOR_PARTITIONS_CONCURRENTLY: Type.Integer({ default: 4, minimum: 1, description: 'clean-topic partitions stored at the same time' }),
+  PROCESSOR_PARTITIONS_CONCURRENTLY: Type.Integer({ default: 4, minimum: 1, description: 'clean-topic partitions of one fetch stored together, in one transaction' }),
   PROCESSOR_MAX_BYTES_PER_PARTITION: Type.Integer({ default: 8 * 1024 * 1024, minimum: 65_536 }),
   ROLLUP_ALLOWED_LATENESS_MS: Type.Integer({ default: MINUTE_MS, minimum: 0, description: 'grace after a bucket ends before it is published' }),
   ROLLUP_PUBLISH_INTERVAL_MS: Type.Integer({ default: SECOND_MS, minimum: 50 }),
