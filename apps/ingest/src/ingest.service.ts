@@ -76,27 +76,10 @@ export class IngestService {
       throw new IngestRequestError('unsupported_media_type', `Content-Type must be application/json (got ${JSON.stringify(request.contentType ?? '')})`);
     }
     const body = await this.readBody(request);
-    const bodyBytes = body.length;
-    const { envelopes, answer, rejectionReasons } = this.checkEvents(source, { sourceId: source.sourceId, receivedAt }, body);
-    if (envelopes.length > 0) await this.produce(source, envelopes);
-    this.countOutcome('events', source.sourceId, answer.accepted, rejectionReasons);
-    this.logger.debug({ sourceId: source.sourceId, accepted: answer.accepted, rejected: answer.rejected.length, bodyBytes }, 'events accepted');
-    return answer;
-  }
-
-  /**
-   * Parses and validates a /v1/events body, charges the source's rate and builds the envelopes.
-   * Synchronous on purpose: the parsed events are garbage once it returns, so they die young
-   * instead of being kept (and copied by every scavenge) while Kafka acknowledges.
-   */
-  private checkEvents(
-    source: VerifiedSource,
-    header: EnvelopeHeader,
-    body: Buffer,
-  ): { envelopes: Buffer[]; answer: EventsAccepted; rejectionReasons: string[] } {
+    const text = body.toString('utf8');
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      parsed = JSON.parse(text);
     } catch (error) {
       throw new IngestRequestError('malformed_body', `request body is not valid JSON: ${(error as Error).message}`);
     }
@@ -109,17 +92,17 @@ export class IngestService {
       );
     }
     this.chargeRate(source, batch.count, 'events');
-    const envelopes =
-      batch.valid.length === 0
-        ? []
-        : batch.isVerbatim && body.length < this.settings.maxKafkaRequestBytes - 512
+    if (batch.valid.length > 0) {
+      const header: EnvelopeHeader = { sourceId: source.sourceId, receivedAt };
+      const envelopes =
+        batch.isVerbatim && body.length < this.settings.maxKafkaRequestBytes - 512
           ? [spliceRawEnvelope(header, body)]
           : buildRawEnvelopes(header, batch.valid, this.settings.maxKafkaRequestBytes);
-    return {
-      envelopes,
-      answer: { accepted: batch.valid.length, rejected: batch.rejected },
-      rejectionReasons: batch.rejected.map(({ reason }) => reason),
-    };
+      await this.produce(source, envelopes);
+    }
+    this.countOutcome('events', source.sourceId, batch.valid.length, batch.rejected.map(({ reason }) => reason));
+    this.logger.debug({ sourceId: source.sourceId, accepted: batch.valid.length, rejected: batch.rejected.length, bodyBytes: body.length }, 'events accepted');
+    return { accepted: batch.valid.length, rejected: batch.rejected };
   }
 
   async acceptOtlpMetrics(request: IngestHttpRequest): Promise<{ mapping: OtlpMapping; encoding: OtlpEncoding }> {
