@@ -32,7 +32,7 @@ import { sendInChunks } from './publishing/send-in-chunks';
 import { RetentionJob } from './retention/retention.job';
 import { BatchCoalescer } from './storage/batch-coalescer';
 import { storeBatch } from './storage/batch-store';
-import { decodeBatch, type DecodeContext } from './storage/decode-batch';
+import { BatchDecoding, type DecodeContext } from './storage/decode-batch';
 import { derivedMetricsOf } from './storage/derived-metrics.view';
 
 const CATALOG_START_ATTEMPTS = 10;
@@ -211,21 +211,24 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
   private async storeBatches(batches: ConsumedMessage[][]): Promise<void> {
     const startedMs = Date.now();
     const messages = batches.flat();
-    const decoded = decodeBatch(
+    const decoding = new BatchDecoding(
       messages.map((message) => message.value),
       this.decodeContext(),
     );
     const publisher = this.publisher;
     // Late = its bucket was already closed by the watermark before this batch arrived.
     const watermarkMs = publisher?.watermarkMs(startedMs) ?? 0;
+
+    // Decoded while the COPY sends them, so PostgreSQL inserts while later messages are decoded.
+    const result = await storeBatch(this.pool, { stream: () => decoding.stream(), all: () => decoding.all().points }, this.derived);
+    const decoded = decoding.all();
+
     let late = 0;
     let maxEventTimeMs = 0;
     for (const point of decoded.points) {
       if (isBucketClosed(bucketStartMs(point.timeMs, MINUTE_SECONDS), MINUTE_SECONDS, watermarkMs)) late += 1;
       if (point.timeMs > maxEventTimeMs) maxEventTimeMs = point.timeMs;
     }
-
-    const result = await storeBatch(this.pool, decoded.points, this.derived);
 
     if (decoded.rejected.length > 0 && this.producer) {
       await sendInChunks(

@@ -1,6 +1,6 @@
 import { aggregatePoints, MINUTE_SECONDS, type DerivedMetric, type RollupPoint } from '@telemetry/rollup';
 import type { Pool, PoolClient } from 'pg';
-import { insertPoints } from './data-points.repository';
+import { insertPoints, type PointSource } from './data-points.repository';
 import type { StoredPoint } from './decode-batch';
 import { deriveInto, mergeBuckets } from './rollup.repository';
 
@@ -31,13 +31,14 @@ const toRollupPoint = (point: StoredPoint): RollupPoint => ({
  * Stores one consumed batch in ONE transaction: raw rows, the 1-minute rollups of exactly the rows
  * that were inserted (a replayed batch inserts none, so it adds nothing), and the derived metrics
  * that read them. Resolves after COMMIT; the consumer commits the Kafka offsets only then.
+ * `points` may still be decoding (BatchDecoding): the COPY takes them as they come.
  */
-export const storeBatch = async (pool: Pool, points: readonly StoredPoint[], derived: readonly DerivedMetric[]): Promise<StoreResult> => {
+export const storeBatch = async (pool: Pool, points: PointSource, derived: readonly DerivedMetric[]): Promise<StoreResult> => {
   for (let attempt = 1; ; attempt += 1) {
     const client = await pool.connect();
     try {
       const result = await storeInTransaction(client, points, derived);
-      return { ...result, duplicates: points.length - result.inserted.length };
+      return { ...result, duplicates: points.all().length - result.inserted.length };
     } catch (error) {
       if (attempt < MAX_ATTEMPTS && RETRIABLE_SQLSTATES.has(sqlState(error) ?? '')) continue;
       throw error;
@@ -49,7 +50,7 @@ export const storeBatch = async (pool: Pool, points: readonly StoredPoint[], der
 
 const storeInTransaction = async (
   client: PoolClient,
-  points: readonly StoredPoint[],
+  points: PointSource,
   derived: readonly DerivedMetric[],
 ): Promise<Omit<StoreResult, 'duplicates'>> => {
   await client.query('BEGIN');

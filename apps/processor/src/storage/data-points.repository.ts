@@ -30,23 +30,36 @@ const isoFormatter = () => {
  */
 const ROWS_PER_CHUNK = 500;
 
-/** The points as COPY text rows, ROWS_PER_CHUNK at a time (formatted as they are consumed). */
-function* copyChunks(points: readonly StoredPoint[]): Generator<string> {
+/** The points as COPY text rows, ROWS_PER_CHUNK at a time (formatted, and taken from `points`, as they are consumed). */
+function* copyChunks(points: Iterable<StoredPoint>): Generator<string> {
   const eventTime = isoFormatter();
   const receivedTime = isoFormatter();
-  for (let start = 0; start < points.length; start += ROWS_PER_CHUNK) {
-    let text = '';
-    const end = Math.min(points.length, start + ROWS_PER_CHUNK);
-    for (let index = start; index < end; index += 1) {
-      const point = points[index] as StoredPoint;
-      text +=
-        `${eventTime(point.timeMs)}\t${copyEscape(point.metric)}\t${String(point.value)}\t` +
-        `${point.subject === null ? '\\N' : copyEscape(point.subject)}\t${copyEscape(point.sourceId)}\t` +
-        `${copyEscape(JSON.stringify(point.attributes))}\t${copyEscape(point.eventId)}\t${receivedTime(point.receivedAtMs)}\n`;
+  let text = '';
+  let rows = 0;
+  for (const point of points) {
+    text +=
+      `${eventTime(point.timeMs)}\t${copyEscape(point.metric)}\t${String(point.value)}\t` +
+      `${point.subject === null ? '\\N' : copyEscape(point.subject)}\t${copyEscape(point.sourceId)}\t` +
+      `${copyEscape(JSON.stringify(point.attributes))}\t${copyEscape(point.eventId)}\t${receivedTime(point.receivedAtMs)}\n`;
+    rows += 1;
+    if (rows === ROWS_PER_CHUNK) {
+      yield text;
+      text = '';
+      rows = 0;
     }
-    yield text;
   }
+  if (rows > 0) yield text;
 }
+
+/**
+ * Points to store. `stream()` yields them as they become available (a batch still being decoded)
+ * and can be started again from the first; `all()` returns every one.
+ */
+export interface PointSource {
+  stream(): Iterable<StoredPoint>;
+  all(): readonly StoredPoint[];
+}
+
 
 export const pointKey = (eventId: string, timeMs: number): string => `${eventId}\u0000${timeMs}`;
 
@@ -94,17 +107,18 @@ const sqlState = (error: unknown): string | undefined =>
  * (event_id, time) index. Then (a replay, rare) the savepoint is rolled back and the batch goes through a staging table and
  * INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING, which tells which events were new.
  */
-export const insertPoints = async (client: PoolClient, points: readonly StoredPoint[]): Promise<StoredPoint[]> => {
-  if (points.length === 0) return [];
+export const insertPoints = async (client: PoolClient, source: PointSource): Promise<StoredPoint[]> => {
   await client.query('SAVEPOINT copy_points');
   try {
-    await copyInto(client, `COPY data_points ${COLUMNS} FROM STDIN`, copyChunks(points));
+    await copyInto(client, `COPY data_points ${COLUMNS} FROM STDIN`, copyChunks(source.stream()));
     await client.query('RELEASE SAVEPOINT copy_points');
-    return [...points];
+    return [...source.all()];
   } catch (error) {
     if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
     await client.query('ROLLBACK TO SAVEPOINT copy_points');
   }
+  // The failed COPY may have stopped before the last points were taken: all() has every one.
+  const points = source.all();
   await ensureStagingTable(client);
   await copyInto(client, `COPY incoming_points ${COLUMNS} FROM STDIN`, copyChunks(points));
   const { rows } = await client.query<{ event_id: string; time: Date }>(

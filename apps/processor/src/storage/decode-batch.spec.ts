@@ -1,6 +1,6 @@
 import { createEventValidator } from '@telemetry/contracts';
 import { describe, expect, it } from 'vitest';
-import { decodeBatch, type DecodeContext } from './decode-batch';
+import { BatchDecoding, decodeBatch, type DecodeContext } from './decode-batch';
 
 const context: DecodeContext = {
   validate: createEventValidator(),
@@ -57,5 +57,29 @@ describe('decodeBatch', () => {
     );
     expect(decoded.points.map((p) => [p.eventId, p.series])).toEqual([['a', '']]);
     expect(decoded.rejected.map((r) => r.event)).toEqual([{ id: 'b', metric: 'm', value: 'x', timestamp: 1 }]);
+  });
+});
+
+describe('BatchDecoding', () => {
+  const event = (id: string) => ({ id, metric: 'm', value: 1, timestamp: 1_767_268_800_000 });
+  const values = [envelope([event('a'), event('b')]), Buffer.from('{nope'), envelope([event('c')])];
+
+  it('decodes a message only when its points are asked for', () => {
+    const decoding = new BatchDecoding(values, context);
+    const stream = decoding.stream()[Symbol.iterator]();
+    expect(stream.next().value?.eventId).toBe('a');
+    expect(stream.next().value?.eventId).toBe('b');
+    // Nothing past the first message yet: the bad one is not rejected until its turn.
+    expect(decoding['rejected']).toEqual([]);
+  });
+
+  it('starts again from the first point, and all() finishes what a stopped stream left', () => {
+    const decoding = new BatchDecoding(values, context);
+    for (const point of decoding.stream()) if (point.eventId === 'a') break;
+    expect([...decoding.stream()].map((point) => point.eventId)).toEqual(['a', 'b', 'c']);
+    const decoded = decoding.all();
+    expect(decoded.points.map((point) => point.eventId)).toEqual(['a', 'b', 'c']);
+    expect(decoded.rejected).toHaveLength(1);
+    expect(decodeBatch(values, context)).toEqual(decoded);
   });
 });

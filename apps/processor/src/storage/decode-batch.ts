@@ -87,37 +87,73 @@ const toPointStep: Step<{ envelope: EnvelopeEvent; event: TelemetryEvent }, Stor
 const storePipeline = pipeline(validateStep, toPointStep);
 
 /**
- * Turns consumed telemetry.clean.v1 messages into points to store. A message that is not an
- * envelope, or an event that fails validation, becomes a rejection with a reason (dead-lettered),
- * never an exception: one bad record must not stall its partition.
+ * Turns consumed telemetry.clean.v1 messages into points to store, message by message as the
+ * points are asked for: storing can start (COPY rows reach PostgreSQL) while later messages are
+ * still being decoded. A message that is not an envelope, or an event that fails validation,
+ * becomes a rejection with a reason (dead-lettered), never an exception: one bad record must not
+ * stall its partition.
  */
-export const decodeBatch = (values: ReadonlyArray<Buffer | null>, decodeContext: DecodeContext): DecodedBatch => {
-  const context: BatchContext = { ...decodeContext, resolveSeries: createSeriesResolver(decodeContext.enrichmentKeys) };
-  const points: StoredPoint[] = [];
-  const rejected: Rejected[] = [];
-  for (const value of values) {
-    if (value === null) continue;
+export class BatchDecoding {
+  private readonly context: BatchContext;
+  private readonly points: StoredPoint[] = [];
+  private readonly rejected: Rejected[] = [];
+  private nextValue = 0;
+
+  constructor(
+    private readonly values: ReadonlyArray<Buffer | null>,
+    decodeContext: DecodeContext,
+  ) {
+    this.context = { ...decodeContext, resolveSeries: createSeriesResolver(decodeContext.enrichmentKeys) };
+  }
+
+  /** Every point, decoding more messages only when the ones decoded so far are used up; can be restarted. */
+  *stream(): Generator<StoredPoint> {
+    let index = 0;
+    for (;;) {
+      while (index < this.points.length) yield this.points[index++] as StoredPoint;
+      if (!this.decodeNext()) return;
+    }
+  }
+
+  /** Decodes whatever is left and returns the whole batch. */
+  all(): DecodedBatch {
+    while (this.decodeNext());
+    return { points: this.points, rejected: this.rejected };
+  }
+
+  private decodeNext(): boolean {
+    if (this.nextValue >= this.values.length) return false;
+    const value = this.values[this.nextValue];
+    this.nextValue += 1;
+    if (value !== null && value !== undefined) this.decodeMessage(value);
+    return true;
+  }
+
+  private decodeMessage(value: Buffer): void {
+    const rejected = this.rejected;
     let envelope: unknown;
     try {
       envelope = JSON.parse(value.toString('utf8'));
     } catch (error) {
       rejected.push({ sourceId: 'unknown', event: null, reason: `malformed_envelope: ${error instanceof Error ? error.message : String(error)}` });
-      continue;
+      return;
     }
     if (!Value.Check(EventEnvelopeSchema, envelope)) {
       rejected.push({ sourceId: 'unknown', event: null, reason: 'malformed_envelope: not {sourceId, receivedAt, events[]}' });
-      continue;
+      return;
     }
     const receivedAtMs = Date.parse(envelope.receivedAt);
     if (!Number.isFinite(receivedAtMs)) {
       rejected.push({ sourceId: envelope.sourceId, event: null, reason: 'malformed_envelope: receivedAt is not a timestamp' });
-      continue;
+      return;
     }
     for (const input of envelope.events) {
-      const result = storePipeline({ sourceId: envelope.sourceId, receivedAtMs, input }, context);
-      if (result.kind === 'ok') points.push(result.value);
+      const result = storePipeline({ sourceId: envelope.sourceId, receivedAtMs, input }, this.context);
+      if (result.kind === 'ok') this.points.push(result.value);
       else rejected.push({ sourceId: envelope.sourceId, event: input, reason: result.detail ? `${result.reason}: ${result.detail}` : result.reason });
     }
   }
-  return { points, rejected };
-};
+}
+
+/** All of a batch's points and rejections at once (see BatchDecoding). */
+export const decodeBatch = (values: ReadonlyArray<Buffer | null>, context: DecodeContext): DecodedBatch => new BatchDecoding(values, context).all();
