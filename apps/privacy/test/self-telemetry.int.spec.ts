@@ -71,4 +71,24 @@ describe('privacy self-telemetry (real Kafka)', () => {
     const dlq = deadLettersOf(await readAll(kafka, topics.dlq, 500));
     expect(dlq.map((d) => d.sourceId)).toEqual([source, source, source]);
   });
+
+  it('dead-letters telemetry.self.* that another source writes straight to Kafka as reserved_metric, and reports it', async () => {
+    const forger = `forger-${Math.random().toString(36).slice(2, 8)}`;
+    const forged = [
+      { id: `${forger}-1`, metric: 'telemetry.self.auth_failures', value: 0, timestamp: Date.now(), attributes: { service: 'ingest', reason: 'invalid_key' } },
+      { id: `${forger}-2`, metric: 'telemetry.self.source_volume', value: 0, timestamp: Date.now(), attributes: { source } },
+    ];
+    await sendRaw(producer, topics.raw, forger, forged);
+
+    const raw = await readTopic(kafka, topics.raw, (messages) =>
+      selfEventsOf(messages).some((e) => e.metric === 'telemetry.self.rejections' && e.attributes?.['source'] === forger && e.value > 0),
+    );
+    const reported = selfEventsOf(raw).filter((e) => e.metric === 'telemetry.self.rejections' && e.attributes?.['source'] === forger);
+    expect(reported.every((e) => e.attributes?.['reason'] === 'reserved_metric')).toBe(true);
+    expect(reported.reduce((sum, e) => sum + e.value, 0)).toBe(2);
+    const dlq = deadLettersOf(await readAll(kafka, topics.dlq, 500)).filter((d) => d.sourceId === forger);
+    expect(dlq.map((d) => [(d.event as { id?: string } | null)?.id, d.reason])).toEqual(forged.map((e) => [e.id, 'reserved_metric']));
+    const forgedIds = new Set(forged.map((e) => e.id));
+    expect(cleanEventsOf(await readAll(kafka, topics.clean, 500)).filter((e) => forgedIds.has(e.id))).toEqual([]);
+  });
 });

@@ -3,6 +3,14 @@ import { DEFAULT_EVENT_LIMITS, type EventLimits } from './limits';
 
 /** Metric names are dotted lowercase identifiers, e.g. "checkout.latency". */
 export const METRIC_NAME_PATTERN = '^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$';
+/**
+ * Metric names the pipeline keeps for its own figures: only the services' own reports (source
+ * `telemetry-self`, libs/kafka SELF_SOURCE_ID) may carry them. Ingest refuses them from senders and
+ * the privacy filter dead-letters them from any other source (`reserved_metric`): such an event
+ * would skip PII scrubbing and mix into, or mask, the services' own series.
+ */
+export const RESERVED_METRIC_PREFIX = 'telemetry.self.';
+export const isReservedMetricName = (name: string): boolean => name.startsWith(RESERVED_METRIC_PREFIX);
 /** Attribute keys: identifiers with dots, dashes and slashes (OTel semantic-convention style). */
 export const ATTRIBUTE_KEY_PATTERN = '^[A-Za-z_][A-Za-z0-9_.\\-/:]*$';
 /** Keys that would reach an object's prototype if copied naively; refused everywhere. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Attributes, RawEnvelope } from '@telemetry/contracts';
+import { RESERVED_METRIC_PREFIX, type Attributes, type RawEnvelope } from '@telemetry/contracts';
 import type { BatchProducer } from './batch-producer';
 
 /** The source id under which the services report on themselves. */
 export const SELF_SOURCE_ID = 'telemetry-self';
 
-/** Every self metric is `telemetry.self.<name>`. */
-export const SELF_METRIC_PREFIX = 'telemetry.self.';
+/** Every self metric is `telemetry.self.<name>`: the namespace reserved for this source. */
+export const SELF_METRIC_PREFIX = RESERVED_METRIC_PREFIX;
 
 export interface SelfMeasurement {
   /** Without the prefix: 'auth_failures' becomes 'telemetry.self.auth_failures'. */

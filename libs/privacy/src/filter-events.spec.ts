@@ -16,6 +16,7 @@ const DEFINITIONS: MetricDefinition[] = [
   { name: 'app.crash', type: 'counter', description: 'd', purpose: 'none', expires: 'never', attributes: ['build'] },
   { name: 'old.metric', type: 'gauge', description: 'd', purpose: 'none', expires: '2026-01-31', attributes: [] },
   { name: 'page.view', type: 'counter', description: 'd', purpose: 'analytics', expires: '2027-06-30', attributes: [], budget: { eventsPerDay: 2 } },
+  { name: 'telemetry.self.auth_failures', type: 'counter', description: 'd', purpose: 'none', expires: 'never', attributes: ['service', 'reason'] },
 ];
 
 const consents = new Map<string, ConsentRecord>([
@@ -59,6 +60,8 @@ describe('filterEvents: what passes and why the rest is dead-lettered', () => {
     ['bad timestamp', event({ timestamp: 'yesterday' }), 'malformed'],
     ['more than a day ahead', event({ timestamp: NOW + DAY_MS + 60_000 }), 'timestamp_out_of_range'],
     ['unknown metric', event({ metric: 'nobody.knows' }), 'unknown_metric'],
+    ['reserved metric, though the catalog lists it', event({ metric: 'telemetry.self.auth_failures', subjectId: undefined }), 'reserved_metric'],
+    ['reserved metric the catalog does not list', event({ metric: 'telemetry.self.made_up', subjectId: undefined }), 'reserved_metric'],
     ['expired metric', event({ metric: 'old.metric' }), 'expired'],
     ['no subject for a consent purpose', event({ subjectId: undefined }), 'no_consent'],
     ['subject without any record', event({ subjectId: 'carol' }), 'no_consent'],
@@ -72,6 +75,14 @@ describe('filterEvents: what passes and why the rest is dead-lettered', () => {
       expect(result.clean).toEqual([]);
       expect(result.rejected.map((rejection) => rejection.reason)).toEqual([reason]);
     }
+  });
+
+  it('passes reserved metrics in the services\' own report only, and counts the refused ones', () => {
+    const selfMetric = event({ metric: 'telemetry.self.auth_failures', subjectId: undefined, attributes: { service: 'ingest', reason: 'invalid_key' } });
+    expect(filterEvents([selfMetric], { ...newBatch(), isSelfReport: true }).clean).toHaveLength(1);
+    const batch = newBatch();
+    expect(filterEvents([selfMetric, selfMetric], batch).clean).toEqual([]);
+    expect(batch.tally.rejected.reserved_metric).toBe(2);
   });
 
   it('refuses events beyond the daily budget, counting only accepted ones', () => {

@@ -5,6 +5,7 @@ import {
   minimizeAttributes,
   parseEvent,
   rejectFutureTimestamp,
+  rejectReservedMetric,
   requireConsent,
   scrubAndPseudonymize,
   type PrivacyBatch,
@@ -13,7 +14,7 @@ import {
 
 /** The privacy filter for one event, as a table of contents (STYLE.md §3). */
 export const privacyPipeline = pipeline(
-  pipeline(parseEvent, rejectFutureTimestamp, lookUpMetric),
+  pipeline(parseEvent, rejectReservedMetric, rejectFutureTimestamp, lookUpMetric),
   pipeline(requireConsent, enforceBudget, minimizeAttributes, scrubAndPseudonymize),
 );
 

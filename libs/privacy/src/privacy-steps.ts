@@ -1,6 +1,7 @@
 import type { CatalogMetric } from '@telemetry/catalog';
 import { hasExpired, isAttributeAllowed, pickAllowedAttributes, requiredPurpose } from '@telemetry/catalog';
 import {
+  isReservedMetricName,
   ok,
   parseTimestampMs,
   reject,
@@ -18,6 +19,7 @@ import type { DailyBudgetCounter } from './daily-budget-counter';
 export const PRIVACY_REJECT_REASONS = [
   'malformed',
   'timestamp_out_of_range',
+  'reserved_metric',
   'unknown_metric',
   'expired',
   'no_consent',
@@ -37,7 +39,7 @@ export interface PrivacyTally {
 
 export const createPrivacyTally = (): PrivacyTally => ({
   passed: 0,
-  rejected: { malformed: 0, timestamp_out_of_range: 0, unknown_metric: 0, expired: 0, no_consent: 0, over_budget: 0 },
+  rejected: { malformed: 0, timestamp_out_of_range: 0, reserved_metric: 0, unknown_metric: 0, expired: 0, no_consent: 0, over_budget: 0 },
   strippedKeys: 0,
   scrubHits: [],
 });
@@ -57,6 +59,11 @@ export interface PrivacyBatch {
   readonly budget: DailyBudgetCounter;
   readonly scrubber: Scrubber;
   readonly tally: PrivacyTally;
+  /**
+   * The events are the services' own report (source SELF_SOURCE_ID), the only one that may carry
+   * reserved metric names (telemetry.self.*). Absent means they are anyone else's.
+   */
+  readonly isSelfReport?: boolean;
 }
 
 /**
@@ -99,6 +106,13 @@ export const parseEvent: Step<unknown, ParsedEvent, PrivacyBatch> = (input, batc
 
 export const rejectFutureTimestamp: Step<ParsedEvent, ParsedEvent, PrivacyBatch> = (input, batch) =>
   input.timestampMs > batch.nowMs + batch.maxFutureMs ? reject('timestamp_out_of_range') : ok(input);
+
+/**
+ * telemetry.self.* from anyone but the services themselves would mix into, or mask, their own
+ * series (an intrusion alarm hidden by a sender's zeros): it is refused whatever the catalog says.
+ */
+export const rejectReservedMetric: Step<ParsedEvent, ParsedEvent, PrivacyBatch> = (input, batch) =>
+  batch.isSelfReport !== true && isReservedMetricName(input.event.metric) ? reject('reserved_metric') : ok(input);
 
 export const lookUpMetric: Step<ParsedEvent, CatalogedEvent, PrivacyBatch> = (input, batch) => {
   const metric = batch.findMetric(input.event.metric);

@@ -9,7 +9,6 @@ import {
   ensureTopics,
   followCompactedTopic,
   RecentCounts,
-  selfMetricDefinition,
   startSelfTelemetry,
   startBatchConsumer,
   startCatalogClient,
@@ -119,8 +118,8 @@ export class ConsentFilterService implements OnApplicationBootstrap, OnApplicati
     await ensureTopics(this.kafka, topicSpecs(this.config.KAFKA_TOPIC_SUFFIX).filter((spec) => wanted.has(spec.name)), this.config.KAFKA_TOPIC_PARTITIONS);
     const catalog = await retryWhileRetriable(() => startCatalogClient(this.kafka, this.topics.catalog, 'privacy'));
     this.catalog = catalog;
-    // The services' own figures pass even before the catalog defines them (see SELF_METRIC_DEFINITIONS).
-    this.findMetric = createCatalogLookup((name) => catalog.get(name) ?? selfMetricDefinition(name));
+    // The services' own report also falls back to the built-in self metrics (filter-messages.ts).
+    this.findMetric = createCatalogLookup((name) => catalog.get(name));
     this.consents = await retryWhileRetriable(() => followCompactedTopic<ConsentRecord>({
       kafka: this.kafka,
       topic: this.topics.consent,

@@ -70,8 +70,34 @@ describe('filterMessages', () => {
     const events = parse<RawEnvelope>(self.clean[0]?.value).events;
     expect(events.find((e) => e.id === 'v')?.attributes).toEqual({ source: sourceId });
     expect(events.find((e) => e.id === 'c')?.attributes?.['build']).not.toContain('7946');
-    const other = filterMessages([message(envelope([volume]))], batch(), AT);
-    expect(parse<RawEnvelope>(other.clean[0]?.value).events[0]?.attributes?.['source']).not.toBe(sourceId);
+    // Anyone else's telemetry.self.* never gets that far: the names are reserved (next test).
+    expect(filterMessages([message(envelope([volume]))], batch(), AT).clean).toEqual([]);
+  });
+
+  it('dead-letters telemetry.self.* from any source but the services themselves as reserved_metric, listed in the catalog or not', () => {
+    const forged = [
+      { id: 'v', metric: 'telemetry.self.source_volume', value: 0, timestamp: NOW, attributes: { source: 'victim' } },
+      { id: 'a', metric: 'telemetry.self.auth_failures', value: 0, timestamp: NOW, attributes: { service: 'ingest', reason: 'invalid_key' } },
+    ];
+    const crash = { id: 'c', metric: 'app.crash', value: 1, timestamp: NOW };
+    const state = batch();
+    const result = filterMessages([message(envelope([...forged, crash]))], state, AT);
+    expect(parse<RawEnvelope>(result.clean[0]?.value).events).toEqual([crash]);
+    const letters = result.deadLetters.map((out) => ({ key: out.key, ...parse<DeadLetter & { event: { id: string } }>(out.value) }));
+    expect(letters.map((letter) => [letter.key, letter.event.id, letter.reason])).toEqual([
+      ['source-1', 'v', 'reserved_metric'],
+      ['source-1', 'a', 'reserved_metric'],
+    ]);
+    expect(result.rejectedBySource).toEqual([{ sourceId: 'source-1', reason: 'reserved_metric', count: 2 }]);
+    expect(state.tally.rejected.reserved_metric).toBe(2);
+  });
+
+  it('passes the services\' own figures on their built-in definitions, which no other source gets', () => {
+    const authFailures = { id: 'a', metric: 'telemetry.self.auth_failures', value: 3, timestamp: NOW, attributes: { service: 'ingest', reason: 'invalid_key' } };
+    expect(definitions.has(authFailures.metric)).toBe(false);
+    const self = filterMessages([message(envelope([authFailures], SELF_SOURCE_ID), SELF_SOURCE_ID)], batch(), AT);
+    expect(parse<RawEnvelope>(self.clean[0]?.value).events).toEqual([authFailures]);
+    expect(self.deadLetters).toEqual([]);
   });
 
   it('counts the rejections per source and reason', () => {

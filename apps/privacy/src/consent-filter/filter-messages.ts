@@ -1,7 +1,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { EventEnvelopeSchema, type CleanEnvelope } from '@telemetry/contracts';
-import { deadLetterMessage, SELF_METRIC_PREFIX, SELF_SOURCE_ID, type ConsumedMessage, type OutgoingMessage } from '@telemetry/kafka';
-import { filterEvents, type FilterResult, type PrivacyBatch, type Scrubber } from '@telemetry/privacy';
+import { deadLetterMessage, SELF_METRIC_PREFIX, SELF_SOURCE_ID, selfMetricDefinition, type ConsumedMessage, type OutgoingMessage } from '@telemetry/kafka';
+import { createCatalogLookup, filterEvents, type FilterResult, type PrivacyBatch, type Scrubber } from '@telemetry/privacy';
 
 const envelopeCheck = TypeCompiler.Compile(EventEnvelopeSchema);
 
@@ -33,8 +33,23 @@ const unscrubbed = (scrubber: Scrubber): Scrubber => ({
   scrubAttributes: (attributes) => attributes,
 });
 
+const findBuiltInSelfMetric = createCatalogLookup(selfMetricDefinition);
+
+/**
+ * For the services' own report only (source SELF_SOURCE_ID): its telemetry.self.* events may use
+ * the reserved names, pass on their built-in definitions (SELF_METRIC_DEFINITIONS) while the
+ * catalog lacks them, since an unknown_metric dead letter would feed the dead_letters figure with
+ * itself, and skip scrubbing. Any other source's telemetry.self.* events are reserved_metric.
+ */
+const selfReportBatch = (batch: PrivacyBatch): PrivacyBatch => ({
+  ...batch,
+  scrubber: unscrubbed(batch.scrubber),
+  findMetric: (name) => batch.findMetric(name) ?? findBuiltInSelfMetric(name),
+  isSelfReport: true,
+});
+
 const filterSelfEvents = (events: readonly unknown[], batch: PrivacyBatch): FilterResult => {
-  const own = filterEvents(events.filter(isSelfMetricEvent), { ...batch, scrubber: unscrubbed(batch.scrubber) });
+  const own = filterEvents(events.filter(isSelfMetricEvent), selfReportBatch(batch));
   const others = filterEvents(events.filter((event) => !isSelfMetricEvent(event)), batch);
   return { clean: [...own.clean, ...others.clean], rejected: [...own.rejected, ...others.rejected] };
 };
