@@ -12,6 +12,7 @@ import { loadavg } from 'node:os';
 import { createEventValidator, type ConsentRecord, type MetricDefinition } from '@telemetry/contracts';
 import {
   createCatalogLookup,
+  createIdentifierHasher,
   createPrivacyTally,
   createPseudonymizer,
   createScrubber,
@@ -61,6 +62,7 @@ const encoded = envelopes.map((events) => JSON.stringify({ sourceId: 'bench', re
 
 // One pseudonymizer for the run, as a service keeps one for its lifetime.
 const pseudonymizer = createPseudonymizer(KEY);
+const hashIdentifier = createIdentifierHasher(KEY);
 const newBatch = (pseudonymize: (subjectId: string) => string = pseudonymizer): PrivacyBatch => ({
   nowMs,
   maxFutureMs: 86_400_000,
@@ -68,6 +70,7 @@ const newBatch = (pseudonymize: (subjectId: string) => string = pseudonymizer): 
   findMetric: createCatalogLookup((name) => byName.get(name)),
   consentFor: (pseudonym) => consents.get(pseudonym),
   pseudonymize,
+  hashIdentifier,
   budget: new DailyBudgetCounter(),
   scrubber: createScrubber(),
   tally: createPrivacyTally(),

@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { createCatalogLookup } from './catalog-lookup';
 import { createScrubber } from './create-scrubber';
 import { DailyBudgetCounter } from './daily-budget-counter';
-import { filterEvents } from './filter-events';
+import { filterEvents, rejectEvents } from './filter-events';
+import { createIdentifierHasher } from './hash-identifier';
 import { createPrivacyTally, type PrivacyBatch } from './privacy-steps';
 import { pseudonymize } from './pseudonymize';
 
 const KEY = 'test-pseudonym-key-of-at-least-32-chars';
 const NOW = Date.UTC(2026, 10, 25, 12);
 const DAY_MS = 86_400_000;
+const hashIdentifier = createIdentifierHasher(KEY);
 
 const DEFINITIONS: MetricDefinition[] = [
   { name: 'checkout.latency', type: 'histogram', description: 'd', purpose: 'performance', expires: '2027-06-30', attributes: ['region', 'note'] },
@@ -33,6 +35,7 @@ const newBatch = (): PrivacyBatch => {
     findMetric: createCatalogLookup((name) => byName.get(name)),
     consentFor: (pseudonym) => consents.get(pseudonym),
     pseudonymize: (subjectId) => pseudonymize(KEY, subjectId),
+    hashIdentifier,
     budget: new DailyBudgetCounter(),
     scrubber: createScrubber(),
     tally: createPrivacyTally(),
@@ -152,14 +155,35 @@ describe('filterEvents: the clean event', () => {
     expect(filterEvents([event({ attributes })], newBatch()).clean[0]?.attributes).toBe(attributes);
   });
 
-  // KNOWN GAP, left for the issue's owner; it.fails turns red once it is fixed (then drop `.fails`).
-  // Only attribute values are scrubbed: the sender-chosen id passes as it came, so an id such as
-  // "signup-bob@example.com" is stored in data_points.event_id. Redacting it would merge distinct ids
-  // (the idempotency key); replacing an id that holds PII by a keyed hash of it would keep them apart.
-  it.fails('keeps PII out of the clean event id', () => {
+  // Issue #5: the id is the sender's idempotency key, stored in data_points.event_id. Redacting PII
+  // in it would merge distinct ids; its keyed hash keeps them apart and is the same for a replay.
+  it('keeps PII out of the clean event id', () => {
     const [clean] = filterEvents([event({ id: 'signup-bob@example.com' })], newBatch()).clean;
     expect(clean?.id).not.toContain('bob@example.com');
+    expect(clean?.id).toBe(hashIdentifier('signup-bob@example.com'));
   });
+
+  it('gives a replayed event the same id and distinct ids distinct hashes, and counts them', () => {
+    const ids = ['signup-bob@example.com', 'signup-carol@example.com', 'from 10.1.2.3', 'call +44 20 7946 0958'];
+    const batch = newBatch();
+    const first = filterEvents(ids.map((id) => event({ id })), batch).clean.map((clean) => clean.id);
+    const replay = filterEvents(ids.map((id) => event({ id })), newBatch()).clean.map((clean) => clean.id);
+    expect(replay).toEqual(first);
+    expect(new Set(first).size).toBe(ids.length);
+    expect(first).toEqual(ids.map(hashIdentifier));
+    expect(batch.tally.hashedEventIds).toBe(ids.length);
+    const hitsByRule = Object.fromEntries(batch.scrubber.ruleNames.map((name, index) => [name, batch.tally.scrubHits[index] ?? 0]));
+    expect(hitsByRule).toMatchObject({ email: 2, ipv4: 1, phone: 1 });
+  });
+
+  it.each(['e1', 'checkout-2026-11-25-000123', '550e8400-e29b-41d4-a716-446655440000', '49921877-8069-400e-9560-e2cf7cdd9b42', '01ARZ3NDEKTSV4RRFFQ69G5FAV'])(
+    'passes an id that holds no PII unchanged (%s)',
+    (id) => {
+      const batch = newBatch();
+      expect(filterEvents([event({ id })], batch).clean[0]?.id).toBe(id);
+      expect(batch.tally.hashedEventIds).toBe(0);
+    },
+  );
 
   it('pseudonymizes the subject of purpose-none events too', () => {
     const result = filterEvents([event({ metric: 'app.crash', subjectId: 'carol' })], newBatch());
@@ -177,6 +201,33 @@ describe('filterEvents: dead letters never carry the raw subject or attributes',
     const serialized = JSON.stringify(rejection);
     expect(rejection?.event?.subjectId).toBe(pseudonymize(KEY, 'carol'));
     expect(serialized).not.toMatch(/"carol|carol@|attributes|555 123/);
+  });
+
+  it('names a rejected event by the id its clean event would have carried, never the raw one', () => {
+    const id = 'signup-carol@example.com';
+    const [rejection] = filterEvents([event({ id, subjectId: 'carol' })], newBatch()).rejected;
+    expect(rejection?.reason).toBe('no_consent');
+    expect(rejection?.event?.id).toBe(hashIdentifier(id));
+    expect(filterEvents([event({ id: 'e7', subjectId: 'carol' })], newBatch()).rejected[0]?.event?.id).toBe('e7');
+  });
+
+  it('hashes an over-long id whole instead of echoing a prefix that may end inside PII', () => {
+    const id = `${'x'.repeat(250)} bob@example.com`;
+    const [rejection] = filterEvents([event({ id })], newBatch()).rejected;
+    expect(rejection).toEqual({ event: expect.objectContaining({ id: hashIdentifier(id) }), reason: 'malformed' });
+  });
+
+  it('dead-letters every event of an envelope for one reason with rejectEvents, counted', () => {
+    const batch = newBatch();
+    const rejected = rejectEvents([event({ id: 'signup-dave@example.com' }), event({ id: 'e2' }), 'junk'], 'invalid_source', batch);
+    expect(rejected.map((rejection) => [rejection.event?.id ?? null, rejection.reason])).toEqual([
+      [hashIdentifier('signup-dave@example.com'), 'invalid_source'],
+      ['e2', 'invalid_source'],
+      [null, 'invalid_source'],
+    ]);
+    expect(JSON.stringify(rejected)).not.toMatch(/alice|dave@/);
+    expect(batch.tally.rejected.invalid_source).toBe(3);
+    expect(batch.tally.passed).toBe(0);
   });
 
   it('keeps nothing of an event that is not an object', () => {

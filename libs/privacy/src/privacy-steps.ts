@@ -14,6 +14,7 @@ import {
 import { isPurposeGranted } from './consent-decision';
 import type { Scrubber } from './create-scrubber';
 import type { DailyBudgetCounter } from './daily-budget-counter';
+import { protectIdentifier } from './protect-identifier';
 
 /** Why the filter dead-letters an event (telemetry.dlq.v1 `reason`). */
 export const PRIVACY_REJECT_REASONS = [
@@ -24,6 +25,8 @@ export const PRIVACY_REJECT_REASONS = [
   'expired',
   'no_consent',
   'over_budget',
+  /** The whole envelope: its sourceId holds PII (only a direct Kafka producer can set it; ingest stamps its own). */
+  'invalid_source',
 ] as const;
 export type PrivacyRejectReason = (typeof PRIVACY_REJECT_REASONS)[number];
 
@@ -33,15 +36,18 @@ export interface PrivacyTally {
   rejected: Record<PrivacyRejectReason, number>;
   /** Undeclared attribute keys removed (data minimization). */
   strippedKeys: number;
-  /** Matches per scrub rule, indexed like `scrubber.ruleNames`. */
+  /** Matches per scrub rule (attribute values and event ids), indexed like `scrubber.ruleNames`. */
   scrubHits: number[];
+  /** Event ids replaced by their keyed hash because a scrub rule would have changed them. */
+  hashedEventIds: number;
 }
 
 export const createPrivacyTally = (): PrivacyTally => ({
   passed: 0,
-  rejected: { malformed: 0, timestamp_out_of_range: 0, reserved_metric: 0, unknown_metric: 0, expired: 0, no_consent: 0, over_budget: 0 },
+  rejected: { malformed: 0, timestamp_out_of_range: 0, reserved_metric: 0, unknown_metric: 0, expired: 0, no_consent: 0, over_budget: 0, invalid_source: 0 },
   strippedKeys: 0,
   scrubHits: [],
+  hashedEventIds: 0,
 });
 
 /**
@@ -56,6 +62,8 @@ export interface PrivacyBatch {
   readonly findMetric: (name: string) => CatalogMetric | undefined;
   readonly consentFor: (pseudonym: string) => ConsentRecord | undefined;
   readonly pseudonymize: (subjectId: string) => string;
+  /** Keyed hash for ids that hold PII (createIdentifierHasher): "h:" + base64url. */
+  readonly hashIdentifier: (identifier: string) => string;
   readonly budget: DailyBudgetCounter;
   readonly scrubber: Scrubber;
   readonly tally: PrivacyTally;
@@ -158,9 +166,14 @@ export const minimizeAttributes: Step<ConsentedEvent, MinimizedEvent, PrivacyBat
   return ok(input as MinimizedEvent);
 };
 
-/** The clean event: declared attributes with PII redacted, the subject as its pseudonym. */
+/**
+ * The clean event: declared attributes with PII redacted, the subject as its pseudonym, and an id
+ * that a scrub rule would change replaced by its keyed hash (the same for a replay of the event).
+ */
 export const scrubAndPseudonymize: Step<MinimizedEvent, TelemetryEvent, PrivacyBatch> = (input, batch) => {
-  const { id, metric, value, timestamp } = input.event;
+  const { id: sentId, metric, value, timestamp } = input.event;
+  const id = protectIdentifier(sentId, batch.scrubber, batch.hashIdentifier, batch.tally.scrubHits);
+  if (id !== sentId) batch.tally.hashedEventIds += 1;
   // One literal with every key (undefined ones are left out of the JSON): a single hidden class.
   return ok({
     id,

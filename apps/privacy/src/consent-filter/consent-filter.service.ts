@@ -25,6 +25,7 @@ import {
 } from '@telemetry/kafka';
 import {
   createCatalogLookup,
+  createIdentifierHasher,
   createPrivacyTally,
   createPseudonymizer,
   createScrubber,
@@ -75,6 +76,7 @@ export class ConsentFilterService implements OnApplicationBootstrap, OnApplicati
   private readonly groupId: string;
   private readonly scrubber: Scrubber;
   private readonly pseudonymize: (subjectId: string) => string;
+  private readonly hashIdentifier: (identifier: string) => string;
   private readonly validateEvent = createEventValidator();
   private readonly budget = new DailyBudgetCounter();
   private readonly metrics: PrivacyMetrics;
@@ -99,6 +101,7 @@ export class ConsentFilterService implements OnApplicationBootstrap, OnApplicati
     this.groupId = `${config.PRIVACY_CONSUMER_GROUP}${config.KAFKA_TOPIC_SUFFIX}`;
     this.scrubber = createScrubber({ rules: parseScrubRuleNames(config.PRIVACY_SCRUB_RULES) });
     this.pseudonymize = createPseudonymizer(requirePseudonymKey(config));
+    this.hashIdentifier = createIdentifierHasher(requirePseudonymKey(config));
     this.metrics = new PrivacyMetrics(registry, this.scrubber.ruleNames, {
       consentCacheSize: () => this.consents?.values.size ?? 0,
       catalogSize: () => this.catalog?.all().length ?? 0,
@@ -179,6 +182,7 @@ export class ConsentFilterService implements OnApplicationBootstrap, OnApplicati
       findMetric: this.findMetric,
       consentFor: (pseudonym) => consents.values.get(pseudonym),
       pseudonymize: this.pseudonymize,
+      hashIdentifier: this.hashIdentifier,
       budget: this.budget,
       scrubber: this.scrubber,
       tally: createPrivacyTally(),

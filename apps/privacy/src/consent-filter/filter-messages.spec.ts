@@ -1,12 +1,21 @@
 import { createEventValidator, type DeadLetter, type MetricDefinition, type RawEnvelope } from '@telemetry/contracts';
 import { SELF_SOURCE_ID, selfMetricDefinition, type ConsumedMessage } from '@telemetry/kafka';
-import { createCatalogLookup, createPrivacyTally, createScrubber, DailyBudgetCounter, pseudonymize, type PrivacyBatch } from '@telemetry/privacy';
+import {
+  createCatalogLookup,
+  createIdentifierHasher,
+  createPrivacyTally,
+  createScrubber,
+  DailyBudgetCounter,
+  pseudonymize,
+  type PrivacyBatch,
+} from '@telemetry/privacy';
 import { describe, expect, it } from 'vitest';
 import { filterMessages } from './filter-messages';
 
 const KEY = 'unit-test-pseudonym-key-0123456789abcdef';
 const NOW = Date.UTC(2026, 10, 25, 12);
 const AT = new Date(NOW);
+const hashIdentifier = createIdentifierHasher(KEY);
 const definitions = new Map<string, MetricDefinition>([
   ['app.crash', { name: 'app.crash', type: 'counter', description: 'd', purpose: 'none', expires: 'never', attributes: ['build'] }],
   ['telemetry.self.source_volume', selfMetricDefinition('telemetry.self.source_volume')!],
@@ -19,6 +28,7 @@ const batch = (): PrivacyBatch => ({
   findMetric: createCatalogLookup((name) => definitions.get(name)),
   consentFor: () => undefined,
   pseudonymize: (subjectId) => pseudonymize(KEY, subjectId),
+  hashIdentifier,
   budget: new DailyBudgetCounter(),
   scrubber: createScrubber(),
   tally: createPrivacyTally(),
@@ -119,6 +129,48 @@ describe('filterMessages', () => {
     const result = filterMessages([message(envelope([{ id: 'b', metric: 'nope.metric', value: 1, timestamp: NOW }]))], batch(), AT);
     expect(result.clean).toEqual([]);
     expect(result.deadLetters).toHaveLength(1);
+  });
+
+  it('dead-letters every event of an envelope whose sourceId holds PII as invalid_source, naming the source by its keyed hash', () => {
+    const sourceId = 'bob@example.com';
+    const events = [
+      { id: 'a', metric: 'app.crash', value: 1, timestamp: NOW, subjectId: 'dev-1' },
+      { id: 'signup-bob@example.com', metric: 'nope.metric', value: 1, timestamp: NOW },
+      { id: 'x' },
+    ];
+    const state = batch();
+    const result = filterMessages([message(envelope(events, sourceId), sourceId)], state, AT);
+    expect(result.clean).toEqual([]);
+    expect(result.eventsIn).toBe(3);
+    expect(result.deadLetters.map((out) => out.key)).toEqual(Array(3).fill(hashIdentifier(sourceId)));
+    expect(result.deadLetters.map((out) => parse<DeadLetter>(out.value))).toEqual([
+      { sourceId: hashIdentifier(sourceId), event: { id: 'a', metric: 'app.crash', value: 1, timestamp: NOW, subjectId: pseudonymize(KEY, 'dev-1') }, reason: 'invalid_source', stage: 'privacy', at: AT.toISOString() },
+      { sourceId: hashIdentifier(sourceId), event: { id: hashIdentifier('signup-bob@example.com'), metric: 'nope.metric', value: 1, timestamp: NOW }, reason: 'invalid_source', stage: 'privacy', at: AT.toISOString() },
+      { sourceId: hashIdentifier(sourceId), event: { id: 'x' }, reason: 'invalid_source', stage: 'privacy', at: AT.toISOString() },
+    ]);
+    expect(result.rejectedBySource).toEqual([{ sourceId: hashIdentifier(sourceId), reason: 'invalid_source', count: 3 }]);
+    expect(state.tally.rejected).toMatchObject({ invalid_source: 3, unknown_metric: 0, malformed: 0 });
+    expect(JSON.stringify(result)).not.toContain('bob@');
+  });
+
+  it.each([
+    ['a UUID as ingest stamps it, digits like a phone number included', '49921877-8069-400e-9560-e2cf7cdd9b42'],
+    ['a direct producer\'s name', 'billing-service'],
+    ['the services\' own source', SELF_SOURCE_ID],
+  ])('passes the events of a legitimate source unchanged (%s)', (_case, sourceId) => {
+    const crash = { id: 'c', metric: 'app.crash', value: 1, timestamp: NOW };
+    const result = filterMessages([message(envelope([crash], sourceId), sourceId)], batch(), AT);
+    expect(result.deadLetters).toEqual([]);
+    expect(result.clean.map((out) => [out.key, parse<RawEnvelope>(out.value).sourceId, parse<RawEnvelope>(out.value).events])).toEqual([[sourceId, sourceId, [crash]]]);
+  });
+
+  it.each([
+    ['holds PII', 'carol@example.com'],
+    ['is too long to echo whole', 'k'.repeat(129)],
+  ])('names an unreadable envelope whose key %s by the key\'s hash', (_case, key) => {
+    const result = filterMessages([message('{', key)], batch(), AT);
+    expect(result.deadLetters.map((out) => [out.key, parse<DeadLetter>(out.value).sourceId])).toEqual([[hashIdentifier(key), hashIdentifier(key)]]);
+    expect(result.rejectedBySource).toEqual([{ sourceId: hashIdentifier(key), reason: 'malformed', count: 1 }]);
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { EventEnvelopeSchema, type CleanEnvelope } from '@telemetry/contracts';
 import { deadLetterMessage, SELF_METRIC_PREFIX, SELF_SOURCE_ID, selfMetricDefinition, type ConsumedMessage, type OutgoingMessage } from '@telemetry/kafka';
-import { createCatalogLookup, filterEvents, type FilterResult, type PrivacyBatch, type Scrubber } from '@telemetry/privacy';
+import { createCatalogLookup, filterEvents, identifierHoldsPii, rejectEvents, type FilterResult, type PrivacyBatch, type Scrubber } from '@telemetry/privacy';
 
 const envelopeCheck = TypeCompiler.Compile(EventEnvelopeSchema);
 
@@ -18,6 +18,15 @@ export interface FilteredMessages {
 }
 
 const UNKNOWN_SOURCE = 'unknown';
+const MAX_ECHOED_KEY_LENGTH = 128;
+
+/**
+ * The source a dead letter of an unreadable envelope names: the message key, or its keyed hash when
+ * a scrub rule would change it or it is too long to echo whole (a cut-off prefix could end inside
+ * PII that no rule then recognizes).
+ */
+const keyForDeadLetter = (key: string, batch: PrivacyBatch): string =>
+  key.length > MAX_ECHOED_KEY_LENGTH || identifierHoldsPii(key, batch.scrubber, []) ? batch.hashIdentifier(key) : key;
 
 const isSelfMetricEvent = (event: unknown): boolean =>
   typeof event === 'object' && event !== null && String((event as { metric?: unknown }).metric).startsWith(SELF_METRIC_PREFIX);
@@ -75,22 +84,32 @@ const parseEnvelope = (value: Buffer | null) => {
 export const filterMessages = (messages: readonly ConsumedMessage[], batch: PrivacyBatch, at: Date): FilteredMessages => {
   const result: FilteredMessages = { clean: [], deadLetters: [], eventsIn: 0, envelopesRejected: 0, rejectedBySource: [] };
   const rejectedBySource = new Map<string, { sourceId: string; reason: string; count: number }>();
-  const countRejection = (sourceId: string, reason: string) => {
+  const countRejection = (sourceId: string, reason: string, count = 1) => {
     const key = `${sourceId}\u0000${reason}`;
     const entry = rejectedBySource.get(key);
-    if (entry) entry.count += 1;
-    else rejectedBySource.set(key, { sourceId, reason, count: 1 });
+    if (entry) entry.count += count;
+    else rejectedBySource.set(key, { sourceId, reason, count });
   };
   for (const message of messages) {
     const envelope = parseEnvelope(message.value);
     if (envelope === null) {
       result.envelopesRejected += 1;
-      const sourceId = batch.scrubber.scrubValue((message.key ?? UNKNOWN_SOURCE).slice(0, 128), []);
+      const sourceId = keyForDeadLetter(message.key ?? UNKNOWN_SOURCE, batch);
       result.deadLetters.push(deadLetterMessage(sourceId, null, 'malformed', 'privacy', at));
       countRejection(sourceId, 'malformed');
       continue;
     }
     result.eventsIn += envelope.events.length;
+    // Ingest stamps the authenticated source's UUID; only a direct producer can name a source, and
+    // one named after a person ("bob@example.com") would reach every clean event and data_points row.
+    if (identifierHoldsPii(envelope.sourceId, batch.scrubber, [])) {
+      const hashedSourceId = batch.hashIdentifier(envelope.sourceId);
+      for (const rejection of rejectEvents(envelope.events, 'invalid_source', batch)) {
+        result.deadLetters.push(deadLetterMessage(hashedSourceId, rejection.event, rejection.reason, 'privacy', at));
+      }
+      if (envelope.events.length > 0) countRejection(hashedSourceId, 'invalid_source', envelope.events.length);
+      continue;
+    }
     const { clean, rejected } = envelope.sourceId === SELF_SOURCE_ID ? filterSelfEvents(envelope.events, batch) : filterEvents(envelope.events, batch);
     if (clean.length > 0) {
       const cleanEnvelope: CleanEnvelope = { sourceId: envelope.sourceId, receivedAt: envelope.receivedAt, events: clean };

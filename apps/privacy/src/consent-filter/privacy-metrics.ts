@@ -8,6 +8,7 @@ export class PrivacyMetrics {
   /** Also telemetry.self.dead_letters{stage: privacy}: pre-created at 0 for every reason. */
   readonly eventsDropped: Counter<'reason'>;
   private readonly scrubHits: Counter<'rule'>;
+  private readonly eventIdsHashed: Counter;
   private readonly attributesStripped: Counter;
   private readonly batchSeconds: Histogram;
 
@@ -25,7 +26,12 @@ export class PrivacyMetrics {
       labelNames: ['reason'],
       registers,
     });
-    this.scrubHits = new Counter({ name: 'privacy_scrub_hits_total', help: 'PII matches redacted in attribute values, by rule', labelNames: ['rule'], registers });
+    this.scrubHits = new Counter({ name: 'privacy_scrub_hits_total', help: 'PII matches in attribute values (redacted) and event ids (hashed), by rule', labelNames: ['rule'], registers });
+    this.eventIdsHashed = new Counter({
+      name: 'privacy_event_ids_hashed_total',
+      help: 'Event ids replaced by their keyed hash because a scrub rule matched them',
+      registers,
+    });
     this.attributesStripped = new Counter({
       name: 'privacy_attributes_stripped_total',
       help: 'Attribute keys removed because the metric does not declare them (data minimization)',
@@ -78,6 +84,7 @@ export class PrivacyMetrics {
       if (hits > 0) this.scrubHits.inc({ rule }, hits);
     });
     if (tally.strippedKeys > 0) this.attributesStripped.inc(tally.strippedKeys);
+    if (tally.hashedEventIds > 0) this.eventIdsHashed.inc(tally.hashedEventIds);
     this.batchSeconds.observe(durationSeconds);
   }
 }
