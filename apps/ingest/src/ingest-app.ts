@@ -18,6 +18,7 @@ import {
   type Logger,
 } from '@telemetry/service-runtime';
 import { eventLimitsFrom, type IngestConfig } from './config';
+import { refuseReservedMetrics } from './events/refuse-reserved-metrics';
 import { IngestExceptionFilter } from './http/ingest-exception.filter';
 import { registerEventsRoute } from './http/register-events-route';
 import { IngestModule } from './ingest.module';
@@ -62,7 +63,7 @@ export const createIngestApp = async (config: IngestConfig, options: { logger?: 
   const kafkaCheck = kafkaReadinessCheck(kafka);
   const checks = [kafkaCheck, postgresReadinessCheck(pool)];
   const limits = eventLimitsFrom(config);
-  const settings: IngestSettings = { limits, validate: createEventValidator(limits), maxKafkaRequestBytes: config.INGEST_KAFKA_MAX_MESSAGE_BYTES };
+  const settings: IngestSettings = { limits, validate: refuseReservedMetrics(createEventValidator(limits)), maxKafkaRequestBytes: config.INGEST_KAFKA_MAX_MESSAGE_BYTES };
   const envelopeProducer = new RawEnvelopeProducer(producers, topics.raw, config.INGEST_KAFKA_MAX_MESSAGE_BYTES, (seconds, outcome) =>
     metrics.kafkaProduceSeconds.observe({ outcome }, seconds),
   );

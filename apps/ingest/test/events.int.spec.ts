@@ -62,6 +62,28 @@ describe('POST /v1/events against the real broker and database', () => {
     expect(produced?.envelope.events.map((event) => event.id)).toEqual(good.map((event) => event.id));
   });
 
+  it('refuses telemetry.self.* events one by one as reserved_metric: only the services report under those names', async () => {
+    const good = validEvent();
+    const forged = [
+      refusedEvent({ metric: 'telemetry.self.auth_failures', attributes: { service: 'ingest', reason: 'invalid_key' } }),
+      refusedEvent({ metric: 'telemetry.self.not_defined_anywhere' }),
+    ];
+    const answer = await post(ctx.ingest.url, JSON.stringify({ events: [forged[0], good, forged[1]] }), { apiKey });
+    expect(answer.status).toBe(202);
+    expect(answer.json()).toEqual({
+      accepted: 1,
+      rejected: [
+        { index: 0, reason: 'events[0].metric: reserved_metric (telemetry.self.* is written only by the pipeline itself)' },
+        { index: 2, reason: 'events[2].metric: reserved_metric (telemetry.self.* is written only by the pipeline itself)' },
+      ],
+    });
+    const messages = await ctx.readRaw((read) => eventIdsIn(read).includes(good.id));
+    const produced = envelopesOf(messages).find(({ envelope }) => envelope.events.some((event) => event.id === good.id));
+    expect(produced?.envelope.events.map((event) => event.id)).toEqual([good.id]);
+    const metrics = await (await fetch(`${ctx.ingest.url}/metrics`)).text();
+    expect(metrics).toMatch(/ingest_events_rejected_total\{route="events",reason="reserved_metric",service="ingest"\} 2/);
+  });
+
   it('writes as the source the key belongs to, whatever the body claims', async () => {
     const other = await createSource(ctx.database.pool, `other-${ctx.suffix}`);
     const event = validEvent();

@@ -112,6 +112,25 @@ describe('POST /v1/metrics (OTLP/HTTP) with the official OpenTelemetry exporters
     expect(await producedEvents('hand-json', 1)).toMatchObject([{ metric: 'disk.free', value: 42 }]);
   });
 
+  it('rejects OTLP data points under the reserved telemetry.self.* names as reserved_metric', async () => {
+    const now = `${Date.now()}000000`;
+    const gauge = (name: string) => ({ name, gauge: { dataPoints: [{ timeUnixNano: now, asInt: '0' }] } });
+    const body = {
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: 'exporter', value: { stringValue: 'hand-json-reserved' } }] },
+          scopeMetrics: [{ metrics: [gauge('telemetry.self.auth_failures'), gauge('queue.depth')] }],
+        },
+      ],
+    };
+    const answer = await post(ctx.ingest.url, JSON.stringify(body), { apiKey: ctx.source.apiKey, path: '/v1/metrics' });
+    expect(answer.status).toBe(200);
+    const response = answer.json() as { partialSuccess: { rejectedDataPoints: string; errorMessage: string } };
+    expect(response.partialSuccess.rejectedDataPoints).toBe('1');
+    expect(response.partialSuccess.errorMessage).toMatch(/telemetry\.self\.auth_failures: metric: reserved_metric/);
+    expect(await producedEvents('hand-json-reserved', 1)).toMatchObject([{ metric: 'queue.depth', value: 0 }]);
+  });
+
   it('answers OTLP/protobuf with an ExportMetricsServiceResponse carrying partial_success', async () => {
     const request = metricsService.ExportMetricsServiceRequest.fromObject({
       resourceMetrics: [

@@ -1,6 +1,7 @@
 import { RecentCounts, RecentRates } from '@telemetry/kafka';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { AuthFailureReason } from '../auth/authenticate-source';
+import { RESERVED_METRIC_REASON } from '../events/refuse-reserved-metrics';
 
 export type IngestRoute = 'events' | 'metrics';
 
@@ -104,6 +105,9 @@ const EVENT_FIELDS: ReadonlySet<string> = new Set(['id', 'metric', 'value', 'tim
  * key, so the label's values stay a small fixed set whatever senders send.
  */
 export const rejectionCategory = (reason: string): string => {
-  const field = reason.replace(/^events\[\d+\]\.?/, '').split(/[.:[]/)[0] ?? '';
+  const withoutIndex = reason.replace(/^events\[\d+\]\.?/, '');
+  // Not a bad field but a name only the pipeline may use: counted apart, so a spoofing sender shows.
+  if (withoutIndex.startsWith(`metric: ${RESERVED_METRIC_REASON}`)) return RESERVED_METRIC_REASON;
+  const field = withoutIndex.split(/[.:[]/)[0] ?? '';
   return EVENT_FIELDS.has(field) ? `invalid_${field}` : 'invalid_event';
 };
