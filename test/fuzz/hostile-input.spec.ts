@@ -18,6 +18,8 @@ import { createFuzzAgent, sendRawRequest, type RawAnswer } from './send-raw-requ
  */
 
 const VALID_METRIC = 'fuzz.valid';
+/** Valid but extreme events (values at the float8 limits, the oldest accepted timestamp, the longest attribute value). */
+const EDGE_METRIC = 'fuzz.edge';
 const SHARD_KEY = 'shard';
 const CONCURRENCY = 32;
 const MIN_HOSTILE_REQUESTS = 10_000;
@@ -134,6 +136,7 @@ describe('hostile input at scale', () => {
     stack = await startStack({ services: ['api'] });
     await defineMetric(stack, VALID_METRIC, [SHARD_KEY]);
     await defineMetric(stack, HOSTILE_METRIC, ['tag']);
+    await defineMetric(stack, EDGE_METRIC, ['tag']);
     ({ apiKey } = await createSource(stack, 'fuzz'));
     const revoked = await createSource(stack, 'fuzz-revoked');
     revokedApiKey = revoked.apiKey;
@@ -145,6 +148,19 @@ describe('hostile input at scale', () => {
     await Promise.all(SERVICES.filter((service) => service !== 'api').map((service) => stack.start(service)));
     expect(await sendValidEvents([7])).toBeUndefined();
     await waitFor(async () => (Number((await storedValidEvents()).rows) === 1 ? true : undefined), 60_000, 250);
+    const edgeEvents = [Number.MAX_VALUE, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, -0].map((value, index) => ({
+      id: randomUUID(),
+      metric: EDGE_METRIC,
+      value,
+      timestamp: index === 3 ? '2000-01-01T00:00:00Z' : Date.now(),
+      attributes: { tag: index === 4 ? 'x'.repeat(256) : 'edge' },
+    }));
+    const edgeAnswer = await fetch(`${stack.ingestUrl}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events: edgeEvents }),
+    });
+    expect(await edgeAnswer.json()).toEqual({ accepted: edgeEvents.length, rejected: [] });
   }, 300_000);
 
   afterAll(async () => {
@@ -230,8 +246,23 @@ describe('hostile input at scale', () => {
     }, 60_000, 500);
     expect({ rows: Number(stored.rows), ids: Number(stored.ids), total: stored.total }).toEqual({ rows: acknowledged.size, ids: acknowledged.size, total: expectedSum });
     // The services' own figures (telemetry.self.*) are stored too; nothing else may be.
-    const { rows: metrics } = await stack.db.pool.query<{ metric: string }>(`SELECT DISTINCT metric FROM data_points WHERE metric NOT LIKE 'telemetry.self.%'`);
+    const { rows: metrics } = await stack.db.pool.query<{ metric: string }>(
+      `SELECT DISTINCT metric FROM data_points WHERE metric NOT LIKE 'telemetry.self.%' AND metric <> $1 ORDER BY metric`,
+      [EDGE_METRIC],
+    );
     expect(metrics.map(({ metric }) => metric)).toEqual([VALID_METRIC]);
+
+    // The extreme but valid events were stored, and GraphQL answers them (a sum that overflows float8 is null, not an error).
+    // (graphql() throws on any error in the answer.)
+    const edge = await graphql<{ series: Array<{ group: { tag: string }; points: Array<{ count: number; sum: number | null; max: number | null }> }> }>(
+      stack,
+      'query ($metric: String!, $from: DateTime!, $to: DateTime!) { series(metric: $metric, from: $from, to: $to, step: "1d", groupBy: ["tag"]) { group points { count sum max } } }',
+      { metric: EDGE_METRIC, from: new Date(startedMs - DAY_MS).toISOString(), to: new Date(Date.now() + DAY_MS).toISOString() },
+    );
+    const extremes = edge.series.find((group) => group.group.tag === 'edge')?.points ?? [];
+    expect(extremes.reduce((total, point) => total + point.count, 0)).toBe(3);
+    expect(Math.max(...extremes.map((point) => point.max ?? 0))).toBe(Number.MAX_VALUE);
+    expect(extremes.every((point) => point.sum === null || Number.isFinite(point.sum))).toBe(true);
 
     // …and GraphQL adds them up the same way.
     const { series } = await graphql<{ series: Array<{ points: Array<{ count: number; sum: number }> }> }>(

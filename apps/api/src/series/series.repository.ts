@@ -18,18 +18,27 @@ interface BucketRow {
   [groupColumn: `g${number}`]: string | null;
 }
 
-const toPoint = (row: BucketRow): SeriesPoint => ({
-  t: new Date(row.t_ms),
-  count: row.count,
-  sum: row.sum,
-  min: row.min,
-  max: row.max,
-  avg: row.count > 0 && row.sum !== null ? row.sum / row.count : null,
-  p50: row.p50,
-  p95: row.p95,
-  p99: row.p99,
-  value: null,
-});
+/**
+ * GraphQL's Float has no Infinity: a sum of finite values near the float8 limit overflows to it
+ * (two events of 1.7e308), and would fail the whole answer. Such an aggregate is not representable: null.
+ */
+const finiteOrNull = (value: number | null): number | null => (value !== null && Number.isFinite(value) ? value : null);
+
+const toPoint = (row: BucketRow): SeriesPoint => {
+  const sum = finiteOrNull(row.sum);
+  return {
+    t: new Date(row.t_ms),
+    count: row.count,
+    sum,
+    min: row.min,
+    max: row.max,
+    avg: row.count > 0 && sum !== null ? sum / row.count : null,
+    p50: finiteOrNull(row.p50),
+    p95: row.p95,
+    p99: row.p99,
+    value: null,
+  };
+};
 
 /** Groups in the order ORDER BY g0, g1, … gave them: by value, code unit order, a missing key (null) last. */
 const compareGroupValues = (a: readonly (string | null)[], b: readonly (string | null)[]): number => {
