@@ -43,6 +43,15 @@ describe('examples/metrics.yaml', () => {
     }
   });
 
+  it('has the client SDK\'s eviction report outside the reserved telemetry.self.* names, purpose none, never expiring', () => {
+    // libs/sdk EVICTION_REPORT_METRIC; its integration test checks the name against this file too.
+    const evicted = metric('telemetry.sdk.evicted_events');
+    expect(evicted.definition).toMatchObject({ type: 'counter', unit: '1', owner: 'telemetry' });
+    expect(requiredPurpose(evicted)).toBeNull();
+    expect(evicted.expiresAtMs).toBeNull();
+    expect(evicted.allowedAttributes.size).toBe(0);
+  });
+
   it('computes the checkout error rate from its formula', () => {
     const errorRate = metric('checkout.error_rate');
     expect(errorRate.formula?.source).toBe('100 * rate(checkout.errors) / rate(checkout.requests)');

@@ -28,8 +28,12 @@ import type {
   WireEvent,
 } from './telemetry-types';
 
-/** Reported to the server when the bounded queue had to drop its oldest events (purpose "none"). */
-export const EVICTION_REPORT_METRIC = 'telemetry.self.sdk_evicted_events';
+/**
+ * Reported to the server when the bounded queue had to drop its oldest events (purpose "none"; in
+ * examples/metrics.yaml). Not under telemetry.self.*: that namespace is reserved for the pipeline's
+ * own services, and ingest refuses it from any sender.
+ */
+export const EVICTION_REPORT_METRIC = 'telemetry.sdk.evicted_events';
 
 const SECOND_MS = 1_000;
 const MINUTE_MS = 60 * SECOND_MS;

@@ -56,7 +56,7 @@ export interface PersistedClientState {
   /** Evicted events not yet counted in an eviction report. */
   unreportedEvictedCount: number;
   /**
-   * The eviction report being delivered (metric telemetry.self.sdk_evicted_events). Its id and
+   * The eviction report being delivered (metric telemetry.sdk.evicted_events). Its id and
    * count are fixed when it is first sent, so a resend after an unknown outcome is the same event.
    */
   evictionReport?: { id: string; count: number };

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -194,6 +194,10 @@ describe('SDK in Node against the real ingest service', () => {
     );
     expect(values(events.filter((event) => event.metric === 'sdk.batch_test'))).toEqual(range(50).slice(30));
     expect(events.filter((event) => event.metric === EVICTION_REPORT_METRIC).map((event) => event.value)).toEqual([30]);
+    // Ingest accepted it (a telemetry.self.* name would be refused as reserved), and the catalog
+    // users copy defines it, so the privacy filter does not dead-letter it as unknown_metric.
+    const exampleCatalog = readFileSync(join(__dirname, '../../../examples/metrics.yaml'), 'utf8');
+    expect(exampleCatalog.split('\n')).toContain(`${EVICTION_REPORT_METRIC}:`);
   });
 
   it('records grants and withdrawals through the real API\'s recordConsent mutation', async () => {
