@@ -38,6 +38,9 @@ export const createTestDatabase = async (options: { migrate?: boolean } = {}): P
     config,
     pool,
     drop: async () => {
+      // pool.end() resolves before every client has closed; the forced drop below then terminates the
+      // stragglers, whose "terminating connection" error would otherwise be unhandled and end the process.
+      pool.on('error', () => undefined);
       await pool.end();
       await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
