@@ -182,7 +182,7 @@ describe('POST /v1/metrics (OTLP/HTTP) with the official OpenTelemetry exporters
 
     const malformed = await post(ctx.ingest.url, '{"resourceMetrics": 3}', { apiKey: ctx.source.apiKey, path: '/v1/metrics' });
     expect(malformed.status).toBe(400);
-    expect(malformed.json()).toEqual({ code: 3, message: 'resourceMetrics must be an array' });
+    expect(malformed.json()).toEqual({ code: 3, message: 'resourceMetrics: expected array' });
 
     const garbage = await fetch(`${ctx.ingest.url}/v1/metrics`, {
       method: 'POST',

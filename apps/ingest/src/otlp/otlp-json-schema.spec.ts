@@ -29,7 +29,7 @@ describe('checkOtlpJson', () => {
     ['an object as an int64', gauge({ asInt: {} }), 'gauge.dataPoints[0].asInt'],
     ['a numeric attribute key', gauge({ asDouble: 1, attributes: [{ key: 5 }] }), 'attributes[0].key'],
     ['a number as bytes', gauge({ asDouble: 1, attributes: [{ key: 'k', value: { bytesValue: 5 } }] }), 'bytesValue'],
-    ['attribute values nested too deep', gauge({ asDouble: 1, attributes: [{ key: 'k', value: nestedArray(30_000) }] }), 'arrayValue'],
+    ['attribute values nested too deep', gauge({ asDouble: 1, attributes: [{ key: 'k', value: nestedArray(30_000) }] }), `arrayValue: attribute values nest at most ${MAX_ANY_VALUE_DEPTH} levels`],
   ])('refuses %s, naming where', (_name, body, path) => {
     const result = checkOtlpJson(body);
     expect(result.ok).toBe(false);

@@ -79,11 +79,10 @@ const check = TypeCompiler.Compile(otlpJsonRequest);
  * says where inside the value it went wrong. Bounded by the schema's depth, not the input's.
  */
 const innermost = (error: ValueError): ValueError => {
-  for (const variant of error.errors) {
-    const first = variant.First();
-    if (first && first.schema['type'] !== 'null') return innermost(first);
-  }
-  return error;
+  const variants = (error.schema['anyOf'] as TSchema[] | undefined) ?? [];
+  const index = variants.findIndex((variant) => variant['type'] !== 'null');
+  const first = index >= 0 ? error.errors[index]?.First() : undefined;
+  return first ? innermost(first) : error;
 };
 
 /** The request, typed, or the reason it is not an OTLP/JSON metrics export (first problem, with its path). */
@@ -91,6 +90,9 @@ export const checkOtlpJson = (parsed: unknown): { ok: true; request: OtlpMetrics
   if (check.Check(parsed)) return { ok: true, request: parsed as OtlpMetricsRequest };
   const outer = check.Errors(parsed).First();
   const first = outer ? innermost(outer) : undefined;
-  const path = first ? formatJsonPointer(first.path) || 'body' : 'body';
-  return { ok: false, reason: `${path}: ${first?.message.toLowerCase() ?? 'invalid'} (OTLP/JSON ExportMetricsServiceRequest; attribute values nest at most ${MAX_ANY_VALUE_DEPTH} levels)` };
+  if (!first) return { ok: false, reason: 'body: not an OTLP/JSON ExportMetricsServiceRequest' };
+  const path = formatJsonPointer(first.path) || 'body';
+  // Past the unrolled depth the schema only admits null: say why rather than "expected null".
+  const tooDeep = first.schema['type'] === 'null' && /(arrayValue|kvlistValue)$/.test(first.path);
+  return { ok: false, reason: `${path}: ${tooDeep ? `attribute values nest at most ${MAX_ANY_VALUE_DEPTH} levels` : first.message.toLowerCase()}` };
 };
