@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '@telemetry/config';
 import { createTestDatabase, createTestTopics, testKafka } from '@telemetry/test-support';
+import type { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createApiApp } from '../src/api-app';
 import { apiConfigSchema } from '../src/config';
@@ -13,8 +15,9 @@ import { apiConfigSchema } from '../src/config';
  * processor's hourly job would have written from them. Measures, sequentially over HTTP:
  * a 30-day range at 1h step and a 24-hour range at 1m step, merged over all series (the headline
  * figures) and grouped by series, next to the floor of a trivial authenticated query (the machine
- * is shared, so that floor says how loaded it was). Prints p50/p95 and ends with one JSON line. Runs with
- * NODE_ENV=production (see package.json), as a deployed API would.
+ * is shared, so that floor says how loaded it was). Prints p50/p95 and the CPU time per request of the
+ * bench process (API and its HTTP client) and of PostgreSQL, the figures to compare on a busy machine,
+ * and ends with one JSON line. Runs with NODE_ENV=production (see package.json), as a deployed API would.
  */
 const METRIC = 'bench.latency';
 const SERIES_COUNT = 10;
@@ -23,8 +26,33 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 const WARMUP_REQUESTS = 10;
-const MEASURED_REQUESTS = 60;
+const MEASURED_REQUESTS = 120;
 const ADMIN_TOKEN = 'bench-query-admin-token-0123456789';
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (ms) of each PostgreSQL backend serving this database, from /proc: the share of a request
+ * spent in SQL, which the bench process's own CPU time leaves out. Null when the server is not local.
+ */
+const databaseCpuMs = async (pool: Pool): Promise<Map<number, number> | null> => {
+  const { rows } = await pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+  const byBackend = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      byBackend.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1_000) / CLOCK_TICKS_PER_SECOND);
+    } catch {
+      return null;
+    }
+  }
+  return byBackend;
+};
+
+/** CPU the backends spent between two readings; a backend that started in between counts from zero. */
+const databaseCpuSpentMs = (before: Map<number, number> | null, after: Map<number, number> | null): number | null =>
+  before === null || after === null ? null : [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 const round = (value: number) => Math.round(value * 100) / 100;
@@ -115,16 +143,27 @@ const main = async () => {
       for (let i = 0; i < WARMUP_REQUESTS; i += 1) await once();
       const timings: number[] = [];
       let shape = { points: 0, groups: 0 };
+      const databaseCpuBefore = await databaseCpuMs(db.pool);
+      const cpuBefore = process.cpuUsage();
       for (let i = 0; i < MEASURED_REQUESTS; i += 1) {
         const result = await once();
         timings.push(result.elapsedMs);
         shape = result;
       }
+      const cpu = process.cpuUsage(cpuBefore);
+      const databaseCpuAfter = await databaseCpuMs(db.pool);
+      // Per request, less sensitive to a shared machine than wall-clock: the bench process (API and its HTTP client) and the SQL.
+      const cpuMs = round((cpu.user + cpu.system) / 1_000 / MEASURED_REQUESTS);
+      const databaseCpuSpent = databaseCpuSpentMs(databaseCpuBefore, databaseCpuAfter);
+      const dbCpuMs = databaseCpuSpent === null ? null : round(databaseCpuSpent / MEASURED_REQUESTS);
       timings.sort((a, b) => a - b);
       const p50 = round(percentile(timings, 50));
       const p95 = round(percentile(timings, 95));
-      process.stdout.write(`${name.padEnd(28)} ${String(shape.groups).padStart(3)} groups ${String(shape.points).padStart(6)} points  p50 ${p50} ms  p95 ${p95} ms\n`);
-      return { p50, p95 };
+      process.stdout.write(
+        `${name.padEnd(28)} ${String(shape.groups).padStart(3)} groups ${String(shape.points).padStart(6)} points  p50 ${p50} ms  p95 ${p95} ms  ` +
+          `cpu/request: api+client ${cpuMs} ms, postgres ${dbCpuMs ?? 'n/a'} ms\n`,
+      );
+      return { p50, p95, cpuMs, dbCpuMs };
     };
     try {
       // A request that reads nothing: the machine's own floor for one authenticated GraphQL round trip right now.
@@ -143,6 +182,10 @@ const main = async () => {
           p95Ms30d1hGroupedBy10: grouped30d.p95,
           p95Ms24h1mGroupedBy10: grouped24h.p95,
           p95MsFloor: floor.p95,
+          cpuMsPerRequest30d1h: merged30d.cpuMs,
+          cpuMsPerRequest24h1m: merged24h.cpuMs,
+          dbCpuMsPerRequest30d1h: merged30d.dbCpuMs,
+          dbCpuMsPerRequest24h1m: merged24h.dbCpuMs,
           targetP95Ms: 100,
         })}\n`,
       );
