@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { applyMetricDefinition, createSource } from '@telemetry/admin';
 import type { MetricDefinition } from '@telemetry/contracts';
 import { BatchProducer } from '@telemetry/kafka';
-import { readTopic, testKafka, waitFor, type ReadMessage, type Stack } from '@telemetry/test-support';
+import { querySeries, readTopic, seriesTotals, testKafka, waitFor, type ReadMessage, type Stack } from '@telemetry/test-support';
 
 /**
  * What the fault tests share: a catalog and sources set up from outside the services, a sender that
@@ -248,20 +248,8 @@ export const waitForPlantedAnomalies = async (stack: Stack, metric: string, plan
 };
 
 /** The sum of `count` over a metric's 1-minute points from `fromMs` on, as GraphQL `series` answers it. */
-export const seriesCount = async (stack: Stack, metric: string, fromMs: number): Promise<number> => {
-  const now = Date.now();
-  const response = await fetch(`${stack.apiUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` },
-    body: JSON.stringify({
-      query: `query ($metric: String!, $from: DateTime!, $to: DateTime!) { series(metric: $metric, from: $from, to: $to, step: "1m") { points { count } } }`,
-      variables: { metric, from: new Date(Math.floor(fromMs / MINUTE_MS) * MINUTE_MS).toISOString(), to: new Date(now + MINUTE_MS).toISOString() },
-    }),
-  });
-  const body = (await response.json()) as { data?: { series: Array<{ points: Array<{ count: number }> }> }; errors?: unknown[] };
-  if (!body.data) throw new Error(`series query failed: ${JSON.stringify(body.errors)}`);
-  return body.data.series.reduce((total, series) => total + series.points.reduce((sum, point) => sum + point.count, 0), 0);
-};
+export const seriesCount = async (stack: Stack, metric: string, fromMs: number): Promise<number> =>
+  seriesTotals(await querySeries(stack, metric, { fromMs: Math.floor(fromMs / MINUTE_MS) * MINUTE_MS, toMs: Date.now() + MINUTE_MS, step: '1m' })).count;
 
 export interface FaultCase {
   acknowledged: number;
@@ -315,7 +303,10 @@ export const warmUp = async (stack: Stack, setup: FaultSetup, metrics: readonly 
   for (const metric of metrics) await waitFor(async () => ((await countPlantedAnomalies(stack, metric, [timestamp])) === 1 ? true : undefined), 60_000, 250);
 };
 
-/** The sum of a Prometheus counter's samples whose labels contain `labels` (0 when the service does not answer). */
+/**
+ * The sum of a Prometheus counter's samples whose labels contain `labels` (0 when the service does not
+ * answer), from one instance's port (scrapeMetric of test-support reads a service's first instance only).
+ */
 export const readCounter = async (port: number, name: string, labels = ''): Promise<number> => {
   const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((response) => response.text(), () => '');
   let total = 0;
