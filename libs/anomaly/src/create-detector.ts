@@ -149,6 +149,12 @@ function adoptPeriod(s: DetectorStateJson, periodMs: number, intervalMs: number)
 }
 
 const MIN_BASELINE_POINTS = 50;
+
+/** The part of a residual beyond the noise floor (DetectorConfig.noiseFloor): within it, none. */
+function beyondNoiseFloor(residual: number, noiseFloor: number): number {
+  if (noiseFloor === 0) return residual;
+  return Math.sign(residual) * Math.max(0, Math.abs(residual) - noiseFloor);
+}
 const WARMUP_PARTS: Record<DetectorPart, number> = Object.freeze({ spike: 0, volatility: 0, 'level-shift': 0 });
 
 export function scorePoint(s: DetectorStateJson, timestampMs: number, value: number): PointScore {
@@ -169,11 +175,14 @@ export function scorePoint(s: DetectorStateJson, timestampMs: number, value: num
   if (expected === null || baseline.count < MIN_BASELINE_POINTS) {
     result = { score: 0, expected, detector: 'warmup', parts: { ...WARMUP_PARTS } };
   } else {
-    const spread = expectedSpread(baseline, timestampMs);
+    const spread = expectedSpread(baseline, timestampMs, config.noiseFloor);
     const residual = value - expected;
-    const u = residual / spread;
+    const u = beyondNoiseFloor(residual, config.noiseFloor) / spread;
     const spike = scoreSpike(s.spike, u, config.calibrationAlpha);
-    const volatility = scoreVolatility(s.volatility, u, config.volatilityAlpha, config.calibrationAlpha);
+    // One residual of one spread beyond the noise floor moves the short mean by volatilityAlpha:
+    // with a floor, a stiller history than that is no evidence that such a move is rare.
+    const volatilityFloor = config.noiseFloor > 0 ? config.volatilityAlpha : 0;
+    const volatility = scoreVolatility(s.volatility, u, config.volatilityAlpha, config.calibrationAlpha, volatilityFloor);
     const shift = scoreLevelShift(s.levelShift, u, residual, config.cusumDriftSpreads, config.cusumRelevelAt);
     if (shift.confirmedShift !== 0) shiftBaselineLevel(baseline, shift.confirmedShift);
     const full = config.decadesAtFullScore;

@@ -32,6 +32,14 @@ export interface DetectorConfig {
   spreadAlpha: number;
   /** Weight of each point in the long-run spread, which floors the spread when a series goes still. */
   longSpreadAlpha: number;
+  /**
+   * Noise floor, in the series' own units: a residual within it is no deviation at all, only the
+   * excess beyond it counts, and the spread never falls below it. 0 (the default) leaves both to the
+   * data. Set it to the series' resolution, e.g. 1 for a count of occurrences: after an all-zero
+   * history the spread has shrunk to nothing, and without a floor a single event (one mistyped key)
+   * would be infinitely surprising, and would raise the alarm bar against the next real burst.
+   */
+  noiseFloor: number;
   /** Residuals are clipped to this many spreads when updating level and spread (Huber). */
   huberClipSpreads: number;
   /** Weight of each point in the long-run calibration of every statistic. */
@@ -68,6 +76,7 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   levelAlpha: 0.1,
   spreadAlpha: 0.01,
   longSpreadAlpha: 0.002,
+  noiseFloor: 0,
   huberClipSpreads: 3,
   calibrationAlpha: 0.001,
   volatilityAlpha: 0.1,
@@ -97,6 +106,9 @@ export function resolveDetectorConfig(overrides: Partial<DetectorConfig> = {}): 
     if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`detector config ${key} must be a positive number, got ${String(value)}`);
   }
   if (!(config.warmupPoints >= 0)) throw new RangeError(`detector config warmupPoints must be ≥ 0, got ${config.warmupPoints}`);
+  if (typeof config.noiseFloor !== 'number' || !(config.noiseFloor >= 0) || !Number.isFinite(config.noiseFloor)) {
+    throw new RangeError(`detector config noiseFloor must be a finite number ≥ 0, got ${String(config.noiseFloor)}`);
+  }
   if (typeof config.periodMs === 'number' && !(config.periodMs > 0)) {
     throw new RangeError(`detector config periodMs must be positive, 'auto' or 'none', got ${config.periodMs}`);
   }

@@ -21,13 +21,24 @@ const MIN_HISTORY = 30;
 
 const SIZE_CLIP_SPREADS = 6;
 
-export function scoreVolatility(state: VolatilityState, standardisedResidual: number, shortAlpha: number, calibrationAlpha: number): number {
+/**
+ * minStd floors the spread of the short mean's history: a series that sat within its noise floor
+ * has a history of exactly 0, against which any later movement would be infinitely rare.
+ */
+export function scoreVolatility(
+  state: VolatilityState,
+  standardisedResidual: number,
+  shortAlpha: number,
+  calibrationAlpha: number,
+  minStd = 0,
+): number {
   const size = Math.min(Math.abs(standardisedResidual), SIZE_CLIP_SPREADS);
   state.shortMean += shortAlpha * (size - state.shortMean);
   const { mean, variance, count } = state.history;
   let decades = 0;
-  if (count >= MIN_HISTORY && variance > 0) {
-    const z = Math.abs(state.shortMean - mean) / Math.sqrt(variance);
+  const std = Math.max(Math.sqrt(variance), minStd);
+  if (count >= MIN_HISTORY && std > 0) {
+    const z = Math.abs(state.shortMean - mean) / std;
     decades = Math.max(0, estimateNormalTailDecades(z) - Math.log10(2));
   }
   updateEwMoments(state.history, state.shortMean, calibrationAlpha);

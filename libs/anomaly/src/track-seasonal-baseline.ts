@@ -18,6 +18,8 @@ export interface SeasonalBaselineState {
 }
 
 export interface BaselineRates {
+  /** The spread's absolute floor (DetectorConfig.noiseFloor). */
+  noiseFloor: number;
   seasonalAlpha: number;
   levelAlpha: number;
   spreadAlpha: number;
@@ -45,7 +47,7 @@ export function expectedValue(state: SeasonalBaselineState, timestampMs: number)
 
 
 /** Standard deviation estimate for a residual at this time (phase and global spread blended, floored). */
-export function expectedSpread(state: SeasonalBaselineState, timestampMs: number): number {
+export function expectedSpread(state: SeasonalBaselineState, timestampMs: number, noiseFloor: number): number {
   const phase = phaseOf(state, timestampMs);
   const absDev = phase < 0 || (state.phaseCounts[phase] as number) === 0
     ? state.absDev
@@ -53,7 +55,7 @@ export function expectedSpread(state: SeasonalBaselineState, timestampMs: number
   // A series that sits still for a while (idle sensor, zeros) has zero recent spread; the floor
   // keeps a share of the long-run spread so the first movement is not infinitely surprising,
   // and keeps standardised residuals finite on perfectly regular series.
-  const floor = Math.max(1e-9 + 1e-6 * Math.abs(state.level), SPREAD_FLOOR_OF_LONG * GAUSSIAN_SIGMA_PER_ABS_DEV * state.longAbsDev);
+  const floor = Math.max(noiseFloor, 1e-9 + 1e-6 * Math.abs(state.level), SPREAD_FLOOR_OF_LONG * GAUSSIAN_SIGMA_PER_ABS_DEV * state.longAbsDev);
   return Math.max(GAUSSIAN_SIGMA_PER_ABS_DEV * absDev, floor);
 }
 
@@ -65,7 +67,7 @@ export function updateSeasonalBaseline(state: SeasonalBaselineState, timestampMs
   }
   const phase = phaseOf(state, timestampMs);
   const phaseLevel = phase < 0 ? 0 : (state.phaseLevels[phase] as number);
-  const clip = rates.huberClipSpreads * expectedSpread(state, timestampMs);
+  const clip = rates.huberClipSpreads * expectedSpread(state, timestampMs, rates.noiseFloor);
   const residual = value - state.level - phaseLevel;
   const clipped = Math.max(-clip, Math.min(clip, residual));
   const spreadWeight = Math.max(rates.spreadAlpha, 1 / state.count);
