@@ -12,9 +12,13 @@ import { SERVICES, createSource, graphql, postEvents, startStack, waitFor, type 
  * source_volume incident for that source. Only HTTP and GraphQL are used.
  *
  * Time is compressed with documented settings, not test hooks: the services report every
- * 300 ms (SELF_TELEMETRY_INTERVAL_MS), and the detector warms up on 50 points
+ * 300 ms (SELF_TELEMETRY_INTERVAL_MS), and the detector warms up on 100 points
  * (ANOMALY_DETECTOR_CONFIG; it needs 50 before it judges anything, and a drop rule waits for it),
- * i.e. about 20 s instead of 25 minutes at the default 10 s and 150 points; a source's volume
+ * i.e. about 30 s instead of 25 minutes at the default 10 s and 150 points. Not fewer: a count's
+ * noise floor (one occurrence) makes a burst's score depend on how much history the detector has
+ * calibrated on, and with only a few points past the 50th a burst that two reports split (say 11
+ * then 49 failures) could stay below the threshold; with 100, no split of the 60 over two reports
+ * did in a simulation of the detector. A source's volume
  * is its rate over the last 1.5 s instead of 5 minutes (SELF_TELEMETRY_VOLUME_WINDOW_MS). The
  * catalog is examples/metrics.yaml as it ships: source_volume's rule is a 90 % drop below the
  * source's own level, for sources usually above 0.1 event/s.
@@ -23,7 +27,7 @@ import { SERVICES, createSource, graphql, postEvents, startStack, waitFor, type 
 const root = join(__dirname, '..', '..');
 const REPORT_INTERVAL_MS = 300;
 const VOLUME_WINDOW_MS = 1_500;
-const WARMUP_POINTS = 50;
+const WARMUP_POINTS = 100;
 /** Enough reports for the detectors of the sender's series to be past warm-up, with a margin. */
 const WARM_AFTER_MS = (WARMUP_POINTS + 15) * REPORT_INTERVAL_MS;
 const INCIDENT_TIMEOUT_MS = 20_000;

@@ -21,7 +21,8 @@ export const anomalyConfigSchema = Type.Object({
   }),
   ANOMALY_DETECTOR_CONFIG: Type.String({
     default: '{}',
-    description: 'JSON overrides of the libs/anomaly DetectorConfig (e.g. {"warmupPoints":150}); one configuration for every series',
+    description:
+      'JSON overrides of the libs/anomaly DetectorConfig (e.g. {"warmupPoints":150}); one configuration for every series, except the noiseFloor that a metric\'s definition sets (detector-settings-for.ts)',
   }),
   ANOMALY_CHECKPOINT_INTERVAL_MS: Type.Integer({ default: 30 * SECOND_MS, minimum: 100, description: 'how often changed detector state is saved' }),
   ANOMALY_PARTITION_HANDOVER_TIMEOUT_MS: Type.Integer({

@@ -44,6 +44,7 @@ import { webhookTargets } from '../notifications/webhook-targets';
 import { createAnomalyMetrics, type AnomalyMetrics } from '../ops/anomaly-metrics';
 import { toAnomalyRecord } from './build-anomaly';
 import { DetectorStateRepository } from './detector-state.repository';
+import { detectorSettingsFor } from './detector-settings-for';
 import { PartitionLocks } from './partition-locks';
 import { scorePoints } from './score-points';
 import { SeriesDetectors } from './series-detectors';
@@ -102,7 +103,9 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
     registry: Registry,
   ) {
     this.topics = topicNames(config.KAFKA_TOPIC_SUFFIX);
-    this.detectors = new SeriesDetectors(parseDetectorOverrides(config.ANOMALY_DETECTOR_CONFIG) as Partial<DetectorConfig>);
+    this.detectors = new SeriesDetectors(parseDetectorOverrides(config.ANOMALY_DETECTOR_CONFIG) as Partial<DetectorConfig>, (metric) =>
+      detectorSettingsFor(this.definitionOf(metric)),
+    );
     this.ownerWebhooks = parseOwnerWebhooks(config.NOTIFY_WEBHOOKS);
     this.kafka = createKafka(config, 'anomaly');
     this.pool = createPool(config);

@@ -37,7 +37,14 @@ const keyOf = (stream: DetectorStream, metric: string, series: string) => `${str
 export class SeriesDetectors {
   private readonly tracked = new Map<string, TrackedSeries>();
 
-  constructor(private readonly detectorConfig: Partial<DetectorConfig> = {}) {}
+  /**
+   * `settingsFor` gives the settings a series' metric implies (its noise floor); they override
+   * `detectorConfig`, and are re-applied to restored checkpoints so a change reaches old series.
+   */
+  constructor(
+    private readonly detectorConfig: Partial<DetectorConfig> = {},
+    private readonly settingsFor: (metric: string) => Partial<DetectorConfig> = () => ({}),
+  ) {}
 
   get size(): number {
     return this.tracked.size;
@@ -49,7 +56,7 @@ export class SeriesDetectors {
     for (const checkpoint of checkpoints) {
       const key = keyOf(checkpoint.stream, checkpoint.metric, checkpoint.series);
       try {
-        const detector = restoreDetector(checkpoint.state);
+        const detector = restoreDetector(checkpoint.state, this.settingsFor(checkpoint.metric));
         this.tracked.set(key, { ...checkpoint, detector, dirty: false });
         outcome.restored += 1;
       } catch (error) {
@@ -74,7 +81,8 @@ export class SeriesDetectors {
     const key = keyOf(stream, point.metric, point.series);
     let entry = this.tracked.get(key);
     if (!entry) {
-      entry = { metric: point.metric, series: point.series, stream, partition, detector: createDetector(this.detectorConfig), lastAtMs: null, dirty: true };
+      const detector = createDetector({ ...this.detectorConfig, ...this.settingsFor(point.metric) });
+      entry = { metric: point.metric, series: point.series, stream, partition, detector, lastAtMs: null, dirty: true };
       this.tracked.set(key, entry);
     }
     if (entry.lastAtMs !== null && point.atMs <= entry.lastAtMs) return null;
