@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSource,
@@ -20,6 +20,7 @@ import {
  * Canary PII sent in over HTTP, as a device would send it, must not come out anywhere past the
  * privacy filter: not on telemetry.clean.v1, not on telemetry.dlq.v1, not in any PostgreSQL table.
  * The kept event proves the canaries went the whole way (scrubbed), not that they were dropped.
+ * One kept event carries a canary in its id, which is stored as the id's keyed hash (issue #5).
  */
 
 const DAY_MS = 86_400_000;
@@ -81,10 +82,11 @@ describe('canary PII sent through ingest', () => {
 
   it('appear in no clean event, no dead letter and no PostgreSQL row', async () => {
     const kept = event(subjects.consented);
+    const keptWithPiiId = { ...event(subjects.consented), id: `signup-${CANARY_EMAIL}` };
     const unconsented = event(subjects.unconsented);
     const unknownMetric = event(subjects.consented, 'e2e.no.such.metric');
-    const answer = await postEvents(stack, source.apiKey, [kept, unconsented, unknownMetric]);
-    expect(answer).toEqual({ status: 202, body: { accepted: 3, rejected: [] } });
+    const answer = await postEvents(stack, source.apiKey, [kept, keptWithPiiId, unconsented, unknownMetric]);
+    expect(answer).toEqual({ status: 202, body: { accepted: 4, rejected: [] } });
 
     // The kept event is stored, scrubbed; the others are dead-lettered with their reasons.
     const stored = await waitFor(async () => {
@@ -97,6 +99,14 @@ describe('canary PII sent through ingest', () => {
       contact: '[email]',
       card: '[card]',
     });
+    // The id's keyed hash, written out from its definition (HKDF-SHA256 of PSEUDONYM_KEY, then HMAC-SHA256).
+    const identifierKey = Buffer.from(hkdfSync('sha256', stack.env['PSEUDONYM_KEY'] ?? '', 'telemetry', 'identifier-hash/v1', 32));
+    const hashedId = `h:${createHmac('sha256', identifierKey).update(keptWithPiiId.id, 'utf8').digest('base64url')}`;
+    const storedUnderHash = await waitFor(async () => {
+      const { rows } = await stack.db.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM data_points WHERE event_id = $1`, [hashedId]);
+      return rows[0]?.n === '1' ? true : undefined;
+    }, 30_000, 250);
+    expect(storedUnderHash).toBe(true);
     const deadLetters = await readDeadLetters(stack, [unconsented.id, unknownMetric.id]);
     expect(deadLetters.map((letter) => [letter.event?.id, letter.reason]).sort()).toEqual(
       [[unconsented.id, 'no_consent'], [unknownMetric.id, 'unknown_metric']].sort(),
