@@ -32,8 +32,10 @@ import { sendInChunks } from './publishing/send-in-chunks';
 import { RetentionJob } from './retention/retention.job';
 import { BatchCoalescer } from './storage/batch-coalescer';
 import { storeBatch } from './storage/batch-store';
+import { classifyDbError } from './storage/classify-db-error';
 import { BatchDecoding, type DecodeContext } from './storage/decode-batch';
 import { derivedMetricsOf } from './storage/derived-metrics.view';
+import { storeIsolatingPoison } from './storage/isolate-poison-events';
 
 const CATALOG_START_ATTEMPTS = 10;
 const CATALOG_RETRY_DELAY_MS = 500;
@@ -220,8 +222,19 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
     const watermarkMs = publisher?.watermarkMs(startedMs) ?? 0;
 
     // Decoded while the COPY sends them, so PostgreSQL inserts while later messages are decoded.
-    const result = await storeBatch(this.pool, { stream: () => decoding.stream(), all: () => decoding.all().points }, this.derived);
+    // Events PostgreSQL refuses for good are isolated and dead-lettered; a transient error replays the fetch.
+    const result = await storeIsolatingPoison(
+      (points) => storeBatch(this.pool, points, this.derived),
+      { stream: () => decoding.stream(), all: () => decoding.all().points },
+    ).catch((error: unknown) => {
+      this.logger.warn({ err: error, sqlState: classifyDbError(error).sqlState, size: messages.length }, 'batch not stored; it will be fetched again');
+      throw error;
+    });
     const decoded = decoding.all();
+    for (const poison of result.poisoned) {
+      this.logger.warn({ eventId: poison.eventId, sourceId: poison.sourceId, reason: poison.reason }, 'event refused by PostgreSQL: dead-lettered');
+    }
+    const rejected = [...decoded.rejected, ...result.poisoned];
 
     let late = 0;
     let maxEventTimeMs = 0;
@@ -230,11 +243,11 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
       if (point.timeMs > maxEventTimeMs) maxEventTimeMs = point.timeMs;
     }
 
-    if (decoded.rejected.length > 0 && this.producer) {
+    if (rejected.length > 0 && this.producer) {
       await sendInChunks(
         this.producer,
         this.topics.dlq,
-        decoded.rejected.map((rejected) => deadLetterMessage(rejected.sourceId, rejected.event, rejected.reason, 'processor')),
+        rejected.map((entry) => deadLetterMessage(entry.sourceId, entry.event, entry.reason, 'processor')),
       );
     }
     // Only events up to a sane horizon move the watermark: one event stamped next year must not
@@ -242,8 +255,8 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
     if (maxEventTimeMs > 0) publisher?.noteEventTime(Math.min(maxEventTimeMs, Date.now() + MINUTE_SECONDS * 1_000));
 
     const rejectsByReason: Record<string, number> = {};
-    for (const rejected of decoded.rejected) {
-      const reason = rejected.reason.split(':')[0] ?? rejected.reason;
+    for (const { reason: fullReason } of rejected) {
+      const reason = fullReason.split(':')[0] ?? fullReason;
       rejectsByReason[reason] = (rejectsByReason[reason] ?? 0) + 1;
       this.metrics.deadLetters.inc({ reason });
     }
