@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { databaseConfigSchema, kafkaConfigSchema, loadConfigOrExit, loggingConfigSchema, selfTelemetryConfigSchema, tlsConfigSchema } from '@telemetry/config';
-import { DEFAULT_EVENT_LIMITS, type EventLimits } from '@telemetry/contracts';
+import { DEFAULT_EVENT_LIMITS, DEFAULT_MAX_FUTURE_MS, type EventLimits } from '@telemetry/contracts';
 
 /** apps/ingest environment: the shared pieces plus the ingest's own variables, each with its default. */
 export const ingestConfigSchema = Type.Object({
@@ -21,6 +21,12 @@ export const ingestConfigSchema = Type.Object({
   INGEST_MAX_ATTRIBUTES: Type.Integer({ default: DEFAULT_EVENT_LIMITS.maxAttributes, minimum: 0 }),
   INGEST_MAX_ATTRIBUTE_KEY_LENGTH: Type.Integer({ default: DEFAULT_EVENT_LIMITS.maxAttributeKeyLength, minimum: 1 }),
   INGEST_MAX_STRING_VALUE_LENGTH: Type.Integer({ default: DEFAULT_EVENT_LIMITS.maxStringValueLength, minimum: 1 }),
+  INGEST_MAX_FUTURE_MS: Type.Integer({
+    default: DEFAULT_MAX_FUTURE_MS,
+    minimum: 0,
+    description:
+      'events stamped further ahead of the clock are refused as timestamp_out_of_range; at most PRIVACY_MAX_FUTURE_MS, or the privacy filter dead-letters what ingest accepted',
+  }),
   INGEST_RATE_LIMIT_EVENTS_PER_SECOND: Type.Number({
     default: 200_000,
     minimum: 0,

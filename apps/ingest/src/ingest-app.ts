@@ -63,7 +63,11 @@ export const createIngestApp = async (config: IngestConfig, options: { logger?: 
   const kafkaCheck = kafkaReadinessCheck(kafka);
   const checks = [kafkaCheck, postgresReadinessCheck(pool)];
   const limits = eventLimitsFrom(config);
-  const settings: IngestSettings = { limits, validate: refuseReservedMetrics(createEventValidator(limits)), maxKafkaRequestBytes: config.INGEST_KAFKA_MAX_MESSAGE_BYTES };
+  const settings: IngestSettings = {
+    limits,
+    validate: refuseReservedMetrics(createEventValidator(limits, { maxFutureMs: config.INGEST_MAX_FUTURE_MS })),
+    maxKafkaRequestBytes: config.INGEST_KAFKA_MAX_MESSAGE_BYTES,
+  };
   const envelopeProducer = new RawEnvelopeProducer(producers, topics.raw, config.INGEST_KAFKA_MAX_MESSAGE_BYTES, (seconds, outcome) =>
     metrics.kafkaProduceSeconds.observe({ outcome }, seconds),
   );

@@ -44,7 +44,7 @@ describe('POST /v1/events against the real broker and database', () => {
     const bad = [
       refusedEvent({ value: 'fast' }),
       refusedEvent({ metric: 'Checkout Latency' }),
-      refusedEvent({ timestamp: 12 }),
+      refusedEvent({ timestamp: 'yesterday' }),
       refusedEvent({ attributes: { region: 'x'.repeat(300) } }),
     ];
     const events = [bad[0], good[0], bad[1], bad[2], good[1], bad[3]];
@@ -82,6 +82,30 @@ describe('POST /v1/events against the real broker and database', () => {
     expect(produced?.envelope.events.map((event) => event.id)).toEqual([good.id]);
     const metrics = await (await fetch(`${ctx.ingest.url}/metrics`)).text();
     expect(metrics).toMatch(/ingest_events_rejected_total\{route="events",reason="reserved_metric",service="ingest"\} 2/);
+  });
+
+  it('refuses events stamped outside the time window one by one as timestamp_out_of_range, and produces the valid ones beside them', async () => {
+    const HOUR_MS = 60 * 60 * 1_000;
+    const good = [validEvent(), validEvent({ timestamp: new Date(Date.now() - 30 * 24 * HOUR_MS).toISOString() })];
+    const outOfRange = [
+      refusedEvent({ timestamp: '2199-06-01T00:00:00Z' }), // inside the 2000–2200 sanity range, far ahead of the clock
+      refusedEvent({ timestamp: Date.now() + 25 * HOUR_MS }), // just past the default window of 24 h
+      refusedEvent({ timestamp: '1999-12-31T23:59:59Z' }),
+      refusedEvent({ timestamp: Math.floor(Date.now() / 1_000) }), // epoch seconds: 1970
+    ];
+    const events = [outOfRange[0], good[0], outOfRange[1], outOfRange[2], good[1], outOfRange[3]];
+    const answer = await post(ctx.ingest.url, JSON.stringify({ events }), { apiKey });
+    expect(answer.status).toBe(202);
+    const window = "timestamp_out_of_range (accepted from 2000-01-01T00:00:00Z to 24 h after the pipeline's clock)";
+    expect(answer.json()).toEqual({
+      accepted: 2,
+      rejected: [0, 2, 3, 5].map((index) => ({ index, reason: `events[${index}].timestamp: ${window}` })),
+    });
+    const messages = await ctx.readRaw((read) => good.every((event) => eventIdsIn(read).includes(event.id)));
+    const produced = envelopesOf(messages).find(({ envelope }) => envelope.events.some((event) => event.id === good[0]!.id));
+    expect(produced?.envelope.events.map((event) => event.id)).toEqual(good.map((event) => event.id));
+    const metrics = await (await fetch(`${ctx.ingest.url}/metrics`)).text();
+    expect(metrics).toMatch(/ingest_events_rejected_total\{route="events",reason="timestamp_out_of_range",service="ingest"\} 4/);
   });
 
   it('writes as the source the key belongs to, whatever the body claims', async () => {

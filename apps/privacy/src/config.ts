@@ -1,8 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { kafkaConfigSchema, loadConfigOrExit, loggingConfigSchema, pseudonymConfigSchema, selfTelemetryConfigSchema } from '@telemetry/config';
+import { DEFAULT_MAX_FUTURE_MS } from '@telemetry/contracts';
 import { SCRUB_RULE_NAMES } from '@telemetry/privacy';
-
-const DAY_MS = 24 * 60 * 60 * 1_000;
 
 /** The privacy filter's environment: Kafka, logging, the pseudonym key, and its own knobs. */
 export const privacyConfigSchema = Type.Object({
@@ -17,9 +16,10 @@ export const privacyConfigSchema = Type.Object({
     description: `comma-separated PII rules applied to attribute values, from ${SCRUB_RULE_NAMES.join(', ')}`,
   }),
   PRIVACY_MAX_FUTURE_MS: Type.Integer({
-    default: DAY_MS,
+    default: DEFAULT_MAX_FUTURE_MS,
     minimum: 0,
-    description: 'events stamped further ahead are dead-lettered timestamp_out_of_range (data_points partitions exist only a few days ahead)',
+    description:
+      'events stamped further ahead are dead-lettered timestamp_out_of_range (data_points partitions exist only a few days ahead); keep INGEST_MAX_FUTURE_MS at most this',
   }),
   PRIVACY_PARTITIONS_CONCURRENTLY: Type.Integer({ default: 2, minimum: 1, description: 'raw partitions filtered at the same time' }),
 });

@@ -1,4 +1,5 @@
 import { ATTRIBUTE_KEY_PATTERN, FORBIDDEN_ATTRIBUTE_KEYS, METRIC_NAME_PATTERN, type TelemetryEvent } from './event';
+import type { EventTimeWindow } from './event-time-window';
 import type { EventLimits } from './limits';
 import { parseTimestampMs } from './parse-timestamp';
 
@@ -43,7 +44,9 @@ const rememberValid = (isValid: (name: string) => boolean): ((name: string) => b
  * event goes through the full check, which names the reason (validate-event.spec.ts compares the
  * two on generated events).
  */
-export const createEventFastPath = (limits: EventLimits) => {
+export const createEventFastPath = (limits: EventLimits, window?: EventTimeWindow) => {
+  const now = window?.now ?? Date.now;
+  const maxFutureMs = window?.maxFutureMs ?? Number.POSITIVE_INFINITY;
   // A stream repeats a few metric names and attribute keys: a Set lookup instead of a regex each time.
   const isMetricName = rememberValid((name) => name.length <= limits.maxMetricNameLength && metricNamePattern.test(name));
   const isAttributeKey = rememberValid(
@@ -62,7 +65,8 @@ export const createEventFastPath = (limits: EventLimits) => {
     } else if (typeof timestamp !== 'number') {
       return false;
     }
-    if (parseTimestampMs(timestamp) === null) return false;
+    const timestampMs = parseTimestampMs(timestamp);
+    if (timestampMs === null || timestampMs - maxFutureMs > now()) return false;
     const subjectId = event['subjectId'];
     if (subjectId !== undefined && !isBoundedString(subjectId, limits.maxIdLength)) return false;
     const attributes = event['attributes'];

@@ -9,6 +9,7 @@ export * from './event';
 export * from './envelopes';
 export * from './validate-event';
 export * from './parse-timestamp';
+export * from './event-time-window';
 export * from './series-key';
 export * from './step-result';
 export * from './errors';

@@ -1,7 +1,10 @@
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-/** Year 2000 to year 2200: anything outside is a unit mistake (seconds or microseconds), not a time. */
-const MIN_EPOCH_MS = 946_684_800_000;
-const MAX_EPOCH_MS = 7_258_118_400_000;
+/**
+ * Year 2000 to year 2200: anything outside is a unit mistake (seconds or microseconds), not a time.
+ * The pipeline's clock narrows the upper end further (event-time-window.ts).
+ */
+export const EARLIEST_TIMESTAMP_MS = 946_684_800_000;
+export const LATEST_TIMESTAMP_MS = 7_258_118_400_000;
 
 const digitAt = (text: string, index: number) => text.charCodeAt(index) - 48;
 
@@ -14,8 +17,8 @@ const isRealDate = (iso: string): boolean => {
   return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
 };
 
-/** An event timestamp (ISO-8601 string or epoch milliseconds) as epoch ms, or null when invalid. */
-export const parseTimestampMs = (timestamp: string | number): number | null => {
+/** An event timestamp as epoch ms whatever its year, or null when it is not ISO-8601 or a finite number. */
+export const readTimestampMs = (timestamp: string | number): number | null => {
   let ms: number;
   if (typeof timestamp === 'number') {
     ms = timestamp;
@@ -23,6 +26,12 @@ export const parseTimestampMs = (timestamp: string | number): number | null => {
     if (!ISO_8601.test(timestamp) || !isRealDate(timestamp)) return null;
     ms = Date.parse(timestamp);
   }
-  if (!Number.isFinite(ms) || ms < MIN_EPOCH_MS || ms > MAX_EPOCH_MS) return null;
+  return Number.isFinite(ms) ? ms : null;
+};
+
+/** An event timestamp (ISO-8601 string or epoch milliseconds) as epoch ms, or null when invalid or outside 2000–2200. */
+export const parseTimestampMs = (timestamp: string | number): number | null => {
+  const ms = readTimestampMs(timestamp);
+  if (ms === null || ms < EARLIEST_TIMESTAMP_MS || ms > LATEST_TIMESTAMP_MS) return null;
   return ms;
 };

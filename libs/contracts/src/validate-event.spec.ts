@@ -27,7 +27,9 @@ describe('createEventValidator', () => {
     ['a missing id', { metric: 'm.x', value: 1, timestamp: 1_795_579_990_456 }, 'events[3].id: is required'],
     ['an unknown field', { ...valid, extra: true }, 'events[3].extra: unexpected property'],
     ['a bad metric name', { ...valid, metric: 'Checkout Latency' }, 'events[3].metric: must match'],
-    ['a timestamp in seconds', { ...valid, timestamp: 1_795_579_990 }, 'events[3].timestamp: must be ISO-8601 or epoch milliseconds'],
+    ['a timestamp in seconds (1970)', { ...valid, timestamp: 1_795_579_990 }, 'events[3].timestamp: timestamp_out_of_range (accepted from 2000-01-01T00:00:00Z to 2200-01-01T00:00:00Z)'],
+    ['a timestamp in microseconds', { ...valid, timestamp: 1_795_579_990_456_000 }, 'events[3].timestamp: timestamp_out_of_range (accepted from 2000-01-01T00:00:00Z'],
+    ['an ISO timestamp in 1999', { ...valid, timestamp: '1999-12-31T23:59:59Z' }, 'events[3].timestamp: timestamp_out_of_range'],
     ['a free-text timestamp', { ...valid, timestamp: 'yesterday' }, 'events[3].timestamp: must be ISO-8601 or epoch milliseconds'],
     ['a huge string attribute', { ...valid, attributes: { note: 'x'.repeat(1_000_000) } }, 'events[3].attributes.note: must be a string of at most 256 characters'],
     ['a nested attribute', { ...valid, attributes: { deep: { a: { b: {} } } } }, 'events[3].attributes.deep: must be'],
@@ -43,6 +45,11 @@ describe('createEventValidator', () => {
     const result = validate(event, 'events[3]');
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.reason).toContain(reason);
+  });
+
+  it('marks a well-formed timestamp outside the range with the timestamp_out_of_range code, and a malformed one without', () => {
+    expect(validate({ ...valid, timestamp: '2201-01-01' })).toMatchObject({ ok: false, code: 'timestamp_out_of_range' });
+    expect(validate({ ...valid, timestamp: 'yesterday' })).toEqual({ ok: false, reason: 'timestamp: must be ISO-8601 or epoch milliseconds' });
   });
 
   it('never pollutes Object.prototype', () => {
@@ -160,5 +167,42 @@ describe('formatJsonPointer', () => {
     ['', ''],
   ])('%s → %s', (pointer, path) => {
     expect(formatJsonPointer(pointer)).toBe(path);
+  });
+});
+
+describe('createEventValidator with a time window (ingest)', () => {
+  const NOW = Date.UTC(2026, 10, 25, 12);
+  const HOUR_MS = 60 * 60 * 1_000;
+  const windowed = createEventValidator(DEFAULT_EVENT_LIMITS, { maxFutureMs: 24 * HOUR_MS, now: () => NOW });
+  const at = (timestamp: string | number) => ({ ...valid, timestamp });
+  const reason = 'events[7].timestamp: timestamp_out_of_range (accepted from 2000-01-01T00:00:00Z to 24 h after the pipeline\'s clock)';
+
+  it.each([
+    ['the clock itself', NOW],
+    ['24 h ahead exactly', NOW + 24 * HOUR_MS],
+    ['the first instant of 2000', '2000-01-01T00:00:00Z'],
+    ['a year ago, as ISO with an offset', '2025-11-25T13:00:00+01:00'],
+  ])('accepts %s', (_, timestamp) => {
+    expect(windowed(at(timestamp))).toEqual({ ok: true, event: at(timestamp) });
+  });
+
+  it.each([
+    ['one millisecond past the window', NOW + 24 * HOUR_MS + 1],
+    ['a week ahead, as ISO', '2026-12-02T12:00:00Z'],
+    ['year 2199 (inside the 2000–2200 sanity range)', '2199-06-01T00:00:00Z'],
+    ['year 1999', '1999-12-31T23:59:59Z'],
+    ['epoch seconds (1970)', Math.floor(NOW / 1_000)],
+    ['epoch microseconds', NOW * 1_000],
+  ])('refuses %s as timestamp_out_of_range, naming the window', (_, timestamp) => {
+    expect(windowed(at(timestamp), 'events[7]')).toEqual({ ok: false, reason, code: 'timestamp_out_of_range' });
+  });
+
+  it('reads the clock at each call, so a long-lived validator keeps up with time', () => {
+    let now = NOW;
+    const moving = createEventValidator(DEFAULT_EVENT_LIMITS, { maxFutureMs: HOUR_MS, now: () => now });
+    const later = at(NOW + 2 * HOUR_MS);
+    expect(moving(later).ok).toBe(false);
+    now += HOUR_MS;
+    expect(moving(later).ok).toBe(true);
   });
 });

@@ -2,11 +2,17 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { ValueError } from '@sinclair/typebox/errors';
 import { createEventFastPath } from './create-event-fast-path';
 import { ATTRIBUTE_KEY_PATTERN, FORBIDDEN_ATTRIBUTE_KEYS, createEventSchema, type TelemetryEvent } from './event';
+import { TIMESTAMP_OUT_OF_RANGE, describeEventTimeWindow, isWithinEventTimeWindow, type EventTimeWindow } from './event-time-window';
 import { findUnstorableText } from './find-unstorable-text';
 import { DEFAULT_EVENT_LIMITS, type EventLimits } from './limits';
-import { parseTimestampMs } from './parse-timestamp';
+import { EARLIEST_TIMESTAMP_MS, LATEST_TIMESTAMP_MS, readTimestampMs } from './parse-timestamp';
 
-export type EventValidation = { ok: true; event: TelemetryEvent } | { ok: false; reason: string };
+/**
+ * `code` is set when the event is well formed but stamped outside the accepted time window, so a
+ * consumer can file it under that reason (the privacy filter's timestamp_out_of_range) rather than
+ * as malformed.
+ */
+export type EventValidation = { ok: true; event: TelemetryEvent } | { ok: false; reason: string; code?: typeof TIMESTAMP_OUT_OF_RANGE };
 export type EventValidator = (input: unknown, path?: string) => EventValidation;
 
 const attributeKeyPattern = new RegExp(ATTRIBUTE_KEY_PATTERN);
@@ -39,11 +45,6 @@ const describe = (error: ValueError): string => {
   return error.message.charAt(0).toLowerCase() + error.message.slice(1);
 };
 
-/**
- * Builds the validator for one deployment's limits. Plain code accepts the events that are valid
- * (createEventFastPath); anything else goes through the compiled TypeBox check, whose errors name
- * the reason.
- */
 /** The last check of every path to acceptance: text PostgreSQL cannot hold is refused here, with a reason. */
 const acceptStorable = (event: TelemetryEvent, path: string): EventValidation => {
   const field = findUnstorableText(event);
@@ -51,9 +52,22 @@ const acceptStorable = (event: TelemetryEvent, path: string): EventValidation =>
   return { ok: false, reason: `${path ? `${path}.${field}` : field}: must not contain NUL or unpaired surrogates (not storable as UTF-8 text)` };
 };
 
-export const createEventValidator = (limits: EventLimits = DEFAULT_EVENT_LIMITS): EventValidator => {
+const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace('.000', '');
+
+/**
+ * Builds the validator for one deployment's limits. Plain code accepts the events that are valid
+ * (createEventFastPath); anything else goes through the compiled TypeBox check, whose errors name
+ * the reason. With a time window (ingest), events stamped outside it are refused too; without one
+ * (the privacy filter, which compares with its batch's clock itself), only the 2000–2200 sanity
+ * range applies.
+ */
+export const createEventValidator = (limits: EventLimits = DEFAULT_EVENT_LIMITS, window?: EventTimeWindow): EventValidator => {
   const check: TypeCheck<ReturnType<typeof createEventSchema>> = TypeCompiler.Compile(createEventSchema(limits));
-  const isValidEvent = createEventFastPath(limits);
+  const isValidEvent = createEventFastPath(limits, window);
+  const now = window?.now ?? Date.now;
+  const rangeText = window
+    ? describeEventTimeWindow(window.maxFutureMs)
+    : `accepted from ${isoSeconds(EARLIEST_TIMESTAMP_MS)} to ${isoSeconds(LATEST_TIMESTAMP_MS)}`;
   return (input, path = '') => {
     if (isValidEvent(input)) return acceptStorable(input, path);
     const prefix = (field: string) => (path ? (field ? `${path}.${field}` : path) : field || 'event');
@@ -77,8 +91,14 @@ export const createEventValidator = (limits: EventLimits = DEFAULT_EVENT_LIMITS)
       return { ok: false, reason: `${prefix(field)}: ${describe(first)}` };
     }
     if (!Number.isFinite(input.value)) return { ok: false, reason: `${prefix('value')}: must be a finite number` };
-    if (parseTimestampMs(input.timestamp) === null) {
-      return { ok: false, reason: `${prefix('timestamp')}: must be ISO-8601 or epoch milliseconds` };
+    const timestampMs = readTimestampMs(input.timestamp);
+    if (timestampMs === null) return { ok: false, reason: `${prefix('timestamp')}: must be ISO-8601 or epoch milliseconds` };
+    const isInRange = window
+      ? isWithinEventTimeWindow(timestampMs, now(), window.maxFutureMs) && timestampMs <= LATEST_TIMESTAMP_MS
+      : timestampMs >= EARLIEST_TIMESTAMP_MS && timestampMs <= LATEST_TIMESTAMP_MS;
+    if (!isInRange) {
+      // Seconds or microseconds where milliseconds were meant land here too: the range says which.
+      return { ok: false, reason: `${prefix('timestamp')}: ${TIMESTAMP_OUT_OF_RANGE} (${rangeText})`, code: TIMESTAMP_OUT_OF_RANGE };
     }
     return acceptStorable(input, path);
   };

@@ -62,6 +62,8 @@ describe('filterEvents: what passes and why the rest is dead-lettered', () => {
     ['unknown field', event({ extra: 1 }), 'malformed'],
     ['bad timestamp', event({ timestamp: 'yesterday' }), 'malformed'],
     ['more than a day ahead', event({ timestamp: NOW + DAY_MS + 60_000 }), 'timestamp_out_of_range'],
+    ['before 2000 (epoch seconds from a direct producer)', event({ timestamp: Math.floor(NOW / 1_000) }), 'timestamp_out_of_range'],
+    ['year 2199', event({ timestamp: '2199-01-01T00:00:00Z' }), 'timestamp_out_of_range'],
     ['unknown metric', event({ metric: 'nobody.knows' }), 'unknown_metric'],
     ['reserved metric, though the catalog lists it', event({ metric: 'telemetry.self.auth_failures', subjectId: undefined }), 'reserved_metric'],
     ['reserved metric the catalog does not list', event({ metric: 'telemetry.self.made_up', subjectId: undefined }), 'reserved_metric'],

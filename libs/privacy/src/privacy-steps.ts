@@ -1,7 +1,10 @@
 import type { CatalogMetric } from '@telemetry/catalog';
 import { hasExpired, isAttributeAllowed, pickAllowedAttributes, requiredPurpose } from '@telemetry/catalog';
 import {
+  TIMESTAMP_OUT_OF_RANGE,
+  describeEventTimeWindow,
   isReservedMetricName,
+  isWithinEventTimeWindow,
   ok,
   parseTimestampMs,
   reject,
@@ -105,15 +108,21 @@ export interface MinimizedEvent extends ConsentedEvent {
 
 export const parseEvent: Step<unknown, ParsedEvent, PrivacyBatch> = (input, batch) => {
   const validation = batch.validateEvent(input);
-  if (!validation.ok) return reject('malformed', validation.reason);
+  if (!validation.ok) return reject(validation.code === TIMESTAMP_OUT_OF_RANGE ? TIMESTAMP_OUT_OF_RANGE : 'malformed', validation.reason);
   const timestampMs = parseTimestampMs(validation.event.timestamp);
   if (timestampMs === null) return reject('malformed', 'timestamp');
   const inFlight: EventInFlight = { event: validation.event, timestampMs, metric: null, pseudonym: undefined, attributes: undefined };
   return ok(inFlight);
 };
 
+/**
+ * The same window as ingest's answer (libs/contracts event-time-window.ts): kept as a guard for
+ * direct Kafka producers, whose events no ingest checked.
+ */
 export const rejectFutureTimestamp: Step<ParsedEvent, ParsedEvent, PrivacyBatch> = (input, batch) =>
-  input.timestampMs > batch.nowMs + batch.maxFutureMs ? reject('timestamp_out_of_range') : ok(input);
+  isWithinEventTimeWindow(input.timestampMs, batch.nowMs, batch.maxFutureMs)
+    ? ok(input)
+    : reject(TIMESTAMP_OUT_OF_RANGE, describeEventTimeWindow(batch.maxFutureMs));
 
 /**
  * telemetry.self.* from anyone but the services themselves would mix into, or mask, their own

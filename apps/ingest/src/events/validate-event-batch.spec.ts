@@ -31,7 +31,7 @@ describe('validateEventBatch', () => {
       [
         { index: 0, reason: 'events[0].value: must be a finite number' },
         { index: 2, reason: expect.stringMatching(/^events\[2\]/) as unknown },
-        { index: 3, reason: 'events[3].timestamp: must be ISO-8601 or epoch milliseconds' },
+        { index: 3, reason: 'events[3].timestamp: timestamp_out_of_range (accepted from 2000-01-01T00:00:00Z to 2200-01-01T00:00:00Z)' },
       ],
       false,
     ],

@@ -11,6 +11,8 @@ describe('rejectionCategory', () => {
     ['events[7].surprise: unexpected property', 'invalid_event'],
     ['metric: must match ^[a-z]…', 'invalid_metric'],
     ['value: must be a finite number', 'invalid_value'],
+    ["events[2].timestamp: timestamp_out_of_range (accepted from 2000-01-01T00:00:00Z to 24 h after the pipeline's clock)", 'timestamp_out_of_range'],
+    ['events[2].timestamp: must be ISO-8601 or epoch milliseconds', 'invalid_timestamp'],
   ])('%s → %s', (reason, category) => {
     expect(rejectionCategory(reason)).toBe(category);
   });

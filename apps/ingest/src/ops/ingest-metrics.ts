@@ -1,3 +1,4 @@
+import { TIMESTAMP_OUT_OF_RANGE } from '@telemetry/contracts';
 import { RecentCounts, RecentRates } from '@telemetry/kafka';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { AuthFailureReason } from '../auth/authenticate-source';
@@ -108,6 +109,8 @@ export const rejectionCategory = (reason: string): string => {
   const withoutIndex = reason.replace(/^events\[\d+\]\.?/, '');
   // Not a bad field but a name only the pipeline may use: counted apart, so a spoofing sender shows.
   if (withoutIndex.startsWith(`metric: ${RESERVED_METRIC_REASON}`)) return RESERVED_METRIC_REASON;
+  // Counted under the privacy filter's name for it: the same events, refused one stage earlier.
+  if (withoutIndex.startsWith(`timestamp: ${TIMESTAMP_OUT_OF_RANGE}`)) return TIMESTAMP_OUT_OF_RANGE;
   const field = withoutIndex.split(/[.:[]/)[0] ?? '';
   return EVENT_FIELDS.has(field) ? `invalid_${field}` : 'invalid_event';
 };
