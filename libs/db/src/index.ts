@@ -6,6 +6,7 @@ export * from './create-data-source';
 export * from './create-pool';
 export * from './migrate-database';
 export * from './detect-timescale';
+export * from './erasure-fence';
 export * from './entities';
 export { MIGRATIONS } from './migrations';
 export * from './postgres-readiness-check';

@@ -12,6 +12,7 @@ import { CreateAnomaliesAndIncidents1764000001000 } from './1764000001000-create
 import { CreateDetectorState1764000001100 } from './1764000001100-create-detector-state';
 import { AddStreamToDetectorState1795580644553 } from './1795580644553-add-stream-to-detector-state';
 import { AddRollupPublication1795580822215 } from './1795580822215-add-rollup-publication';
+import { IndexErasureRequestsSubject1795590000000 } from './1795590000000-index-erasure-requests-subject';
 
 /** Every migration, oldest first. Append new ones at the end; never edit a merged one. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   CreateDetectorState1764000001100,
   AddStreamToDetectorState1795580644553,
   AddRollupPublication1795580822215,
+  IndexErasureRequestsSubject1795590000000,
 ];
