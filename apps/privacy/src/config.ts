@@ -13,7 +13,7 @@ export const privacyConfigSchema = Type.Object({
   PRIVACY_CONSUMER_GROUP: Type.String({ default: 'privacy', minLength: 1, description: 'consumer group on telemetry.raw.v1 (the topic suffix is appended)' }),
   PRIVACY_SCRUB_RULES: Type.String({
     default: SCRUB_RULE_NAMES.join(','),
-    description: `comma-separated PII rules applied to attribute values, from ${SCRUB_RULE_NAMES.join(', ')}`,
+    description: `comma-separated PII rules applied to attribute values (and to event and source ids, which are hashed or refused when a rule matches), from ${SCRUB_RULE_NAMES.join(', ')}`,
   }),
   PRIVACY_MAX_FUTURE_MS: Type.Integer({
     default: DEFAULT_MAX_FUTURE_MS,
