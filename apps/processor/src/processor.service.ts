@@ -263,6 +263,7 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
     const durationMs = Date.now() - startedMs;
     this.metrics.rowsWritten.inc(result.inserted.length);
     this.metrics.dedupeHits.inc(result.duplicates);
+    this.metrics.erasedPoints.inc(result.erased);
     this.metrics.lateEvents.inc(late);
     this.metrics.rollupsWritten.inc({ kind: 'measured' }, result.bucketsMerged);
     this.metrics.rollupsWritten.inc({ kind: 'derived' }, result.derivedChanged);
@@ -276,6 +277,7 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
         events: decoded.points.length,
         okCount: result.inserted.length,
         duplicates: result.duplicates,
+        erased: result.erased,
         late,
         buckets: result.bucketsMerged,
         derived: result.derivedChanged,

@@ -8,6 +8,11 @@ export const createProcessorMetrics = (registry: Registry) => ({
     help: 'events already stored (replayed batches, duplicate ids): not stored or rolled up again',
     registers: [registry],
   }),
+  erasedPoints: new Counter({
+    name: 'processor_erased_points_total',
+    help: 'events not stored because their subject was erased after they were received (in flight during the erasure)',
+    registers: [registry],
+  }),
   lateEvents: new Counter({
     name: 'processor_late_events_total',
     help: 'events whose 1-minute bucket was already closed when they arrived (merged in, bucket re-published)',

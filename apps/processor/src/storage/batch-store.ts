@@ -1,13 +1,17 @@
+import { enterErasureFenceShared } from '@telemetry/db';
 import { aggregatePoints, MINUTE_SECONDS, type DerivedMetric, type RollupPoint } from '@telemetry/rollup';
 import type { Pool, PoolClient } from 'pg';
 import { insertPoints, type PointSource } from './data-points.repository';
 import type { StoredPoint } from './decode-batch';
+import { dropErasedPoints } from './erased-points';
 import { deriveInto, mergeBuckets } from './rollup.repository';
 
 export interface StoreResult {
   inserted: StoredPoint[];
   /** Points not stored because they already were (replay) or appeared twice in the batch. */
   duplicates: number;
+  /** Points not stored (nor rolled up) because their subject's erasure was requested after they were received. */
+  erased: number;
   bucketsMerged: number;
   derivedChanged: number;
 }
@@ -30,7 +34,9 @@ const toRollupPoint = (point: StoredPoint): RollupPoint => ({
 /**
  * Stores one consumed batch in ONE transaction: raw rows, the 1-minute rollups of exactly the rows
  * that were inserted (a replayed batch inserts none, so it adds nothing), and the derived metrics
- * that read them. Resolves after COMMIT; the consumer commits the Kafka offsets only then.
+ * that read them. Points of subjects erased after they were received are deleted again before the
+ * rollup merge (dropErasedPoints), so they count nowhere, under the erasure fence taken first.
+ * Resolves after COMMIT; the consumer commits the Kafka offsets only then.
  * `points` may still be decoding (BatchDecoding): the COPY takes them as they come.
  */
 export const storeBatch = async (pool: Pool, points: PointSource, derived: readonly DerivedMetric[]): Promise<StoreResult> => {
@@ -38,7 +44,7 @@ export const storeBatch = async (pool: Pool, points: PointSource, derived: reado
     const client = await pool.connect();
     try {
       const result = await storeInTransaction(client, points, derived);
-      return { ...result, duplicates: points.all().length - result.inserted.length };
+      return { ...result, duplicates: points.all().length - result.inserted.length - result.erased };
     } catch (error) {
       if (attempt < MAX_ATTEMPTS && RETRIABLE_SQLSTATES.has(sqlState(error) ?? '')) continue;
       throw error;
@@ -55,14 +61,15 @@ const storeInTransaction = async (
 ): Promise<Omit<StoreResult, 'duplicates'>> => {
   await client.query('BEGIN');
   try {
-    const inserted = await insertPoints(client, points);
+    await enterErasureFenceShared(client);
+    const { kept: inserted, erased } = await dropErasedPoints(client, await insertPoints(client, points));
     const buckets = [...aggregatePoints(inserted.map(toRollupPoint), MINUTE_SECONDS).values()];
     await mergeBuckets(client, 'rollups_1m', buckets);
     const touchedMetrics = new Set(buckets.map((bucket) => bucket.metric));
     const bucketStarts = [...new Set(buckets.map((bucket) => bucket.bucketStartMs))];
     const derivedChanged = derived.length > 0 ? await deriveInto(client, 'rollups_1m', MINUTE_SECONDS, derived, touchedMetrics, bucketStarts) : 0;
     await client.query('COMMIT');
-    return { inserted, bucketsMerged: buckets.length, derivedChanged };
+    return { inserted, erased, bucketsMerged: buckets.length, derivedChanged };
   } catch (error) {
     await client.query('ROLLBACK');
     throw error;

@@ -29,7 +29,7 @@ const fakeStore = (poison: Set<string>, code = '23514') => {
     const all = points.all();
     if (all.some((p) => poison.has(p.eventId))) throw pgError(code);
     committed.push(...all.map((p) => p.eventId));
-    return { inserted: [...all], duplicates: 0, bucketsMerged: 1, derivedChanged: 0 };
+    return { inserted: [...all], duplicates: 0, erased: 0, bucketsMerged: 1, derivedChanged: 0 };
   };
   return { store, committed, calls: () => calls };
 };
@@ -68,7 +68,7 @@ describe('storeIsolatingPoison', () => {
       calls += 1;
       if (calls === 1) throw pgError('23514');
       if (calls === 3) throw pgError('57P01');
-      return { inserted: [...points.all()], duplicates: 0, bucketsMerged: 0, derivedChanged: 0 };
+      return { inserted: [...points.all()], duplicates: 0, erased: 0, bucketsMerged: 0, derivedChanged: 0 };
     };
     await expect(storeIsolatingPoison(store, sourceOf(ids.map(point)))).rejects.toMatchObject({ code: '57P01' });
   });
@@ -78,7 +78,7 @@ describe('storeIsolatingPoison', () => {
     const store = async (points: PointSource): Promise<StoreResult> => {
       calls += 1;
       if (calls === 1) throw pgError('22003');
-      return { inserted: [...points.all()], duplicates: 0, bucketsMerged: 1, derivedChanged: 0 };
+      return { inserted: [...points.all()], duplicates: 0, erased: 0, bucketsMerged: 1, derivedChanged: 0 };
     };
     const result = await storeIsolatingPoison(store, sourceOf(ids.map(point)));
     expect(result.poisoned).toEqual([]);

@@ -67,7 +67,7 @@ interface Part {
 }
 
 const bisect = async (store: StorePoints, points: readonly StoredPoint[], failure: PermanentDbError): Promise<IsolatedStoreResult> => {
-  const result: IsolatedStoreResult = { inserted: [], duplicates: 0, bucketsMerged: 0, derivedChanged: 0, poisoned: [] };
+  const result: IsolatedStoreResult = { inserted: [], duplicates: 0, erased: 0, bucketsMerged: 0, derivedChanged: 0, poisoned: [] };
   // A stack, second half pushed first, so the batch is stored in its order.
   const pending: Part[] = [{ points, failure }];
   for (let part = pending.pop(); part !== undefined; part = pending.pop()) {
@@ -84,6 +84,7 @@ const bisect = async (store: StorePoints, points: readonly StoredPoint[], failur
       const stored = await store(sourceOf(part.points));
       result.inserted.push(...stored.inserted);
       result.duplicates += stored.duplicates;
+      result.erased += stored.erased;
       result.bucketsMerged += stored.bucketsMerged;
       result.derivedChanged += stored.derivedChanged;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { enterErasureFenceExclusive } from '@telemetry/db';
 import type { BatchProducer } from '@telemetry/kafka';
 import { pseudonymize } from '@telemetry/privacy';
 import type { Pool } from 'pg';
@@ -65,6 +66,12 @@ const toRequest = (row: ErasureRow, alreadyErased: boolean): ErasureRequest => (
  * the request is completed with the counts, and audit_log records it. Idempotent: a crash leaves
  * a pending request that the next call completes, and a call after a completed erasure that finds
  * nothing left returns that erasure without recording another.
+ *
+ * Events acknowledged before the request but still in the pipeline are dropped by the processor
+ * (it skips subjects erased after an event was received). The deleting transaction takes the
+ * erasure fence exclusive (libs/db erasure-fence): it waits for the processor's storing
+ * transactions in flight, which checked erasure_requests before the request was recorded, so
+ * its DELETE sees and removes what they commit.
  */
 export const requestErasure = async (deps: ErasureAdminDeps, subjectId: string, actor: string): Promise<ErasureRequest> => {
   checkSubjectId(subjectId);
@@ -86,6 +93,7 @@ export const requestErasure = async (deps: ErasureAdminDeps, subjectId: string, 
 
   return withTransaction(deps.pool, async (client) => {
     await client.query(lockSubject, [subject]);
+    await enterErasureFenceExclusive(client);
     const deletedRows: Record<string, number> = {};
     for (const { table, column } of PER_SUBJECT_TABLES) {
       const result = await client.query(`DELETE FROM ${table} WHERE ${column} = $1`, [subject]);
