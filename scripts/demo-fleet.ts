@@ -137,17 +137,24 @@ const postEvents = async (apiKey: string, events: DemoEvent[]) => {
 /** Servers also report through the unmodified OpenTelemetry SDK, over OTLP/HTTP. */
 const startOtlpReporter = async (apiKey: string) => {
   const { MeterProvider, PeriodicExportingMetricReader } = await import('@opentelemetry/sdk-metrics');
-  const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
-  const exporter = new OTLPMetricExporter({ url: `${INGEST}/v1/metrics`, headers: { authorization: `Bearer ${apiKey}` } });
+  const { AggregationTemporalityPreference, OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
+  const exporter = new OTLPMetricExporter({
+    url: `${INGEST}/v1/metrics`,
+    headers: { authorization: `Bearer ${apiKey}` },
+    temporalityPreference: AggregationTemporalityPreference.DELTA,
+  });
   const provider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 10_000 })] });
   const meter = provider.getMeter('demo-fleet');
+  // Counters only: an OTLP histogram arrives pre-aggregated as <name>.count/.sum/.bucket events,
+  // which a catalog would have to declare one by one (the catalog's histograms take raw values).
+  // Delta temporality: each export carries the increase since the last, which is what rollups add up.
   const requests = meter.createCounter('api.requests');
-  const duration = meter.createHistogram('api.request.duration', { unit: 'ms' });
+  const errors = meter.createCounter('api.errors');
   const timer = setInterval(() => {
     for (const route of ['/cart', '/checkout', '/search']) {
       const region = pick(regions, route.length);
       requests.add(20 + Math.floor(Math.random() * 10), { route, status_class: '2xx', region });
-      for (let i = 0; i < 10; i++) duration.record(80 + Math.random() * 40, { route, status_class: '2xx', region, host: 'api-1' });
+      errors.add(Math.random() < 0.2 ? 1 : 0, { route, region });
     }
   }, 5_000);
   return async () => {
