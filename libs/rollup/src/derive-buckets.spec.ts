@@ -25,9 +25,10 @@ const buckets = [...aggregatePoints(inputs, 60).values()];
 
 describe('deriveBuckets', () => {
   it.each([
-    ['one series over all inputs', derived('rate', '100 * rate(err) / rate(req)'), [['', 0, (100 * 3) / 30]]],
-    ['per region', derived('rate', '100 * sum(err) / count(req)', ['region']), [['region=eu', 0, 10], ['region=us', 0, 10]]],
-    ['a missing input gives no value', derived('ratio', 'count(err) / count(req)', ['region']), [['region=eu', 0, 0.1], ['region=us', 0, 0.1]]],
+    ['one series over all inputs', derived('rate', '100 * rate(err) / rate(req)'), [['', 0, (100 * 3) / 30], ['', 60_000, 0]]],
+    ['per region', derived('rate', '100 * sum(err) / count(req)', ['region']), [['region=eu', 0, 10], ['region=eu', 60_000, 0], ['region=us', 0, 10]]],
+    ['an input without events in a bucket counts as empty', derived('ratio', 'count(err) / count(req)', ['region']), [['region=eu', 0, 0.1], ['region=eu', 60_000, 0], ['region=us', 0, 0.1]]],
+    ['an empty input has no average', derived('level', 'avg(err) + count(req)', ['region']), [['region=eu', 0, 11], ['region=us', 0, 21]]],
     ['max over merged series', derived('peak', 'max(req) * 2'), [['', 0, 2], ['', 60_000, 2]]],
   ])('%s', (_name, metric, expected) => {
     const values = deriveBuckets([metric], buckets, 60);
@@ -39,7 +40,7 @@ describe('deriveBuckets', () => {
     expect(plan.order.map((m) => m.name)).toEqual(['ratio', 'pct']);
     expect(plan.measuredInputs.sort()).toEqual(['err', 'req']);
     const values = deriveBuckets(plan.order, buckets, 60);
-    expect(values.map((v) => [v.metric, v.value])).toEqual([['ratio', 0.1], ['pct', 10]]);
+    expect(values.map((v) => [v.metric, v.bucketStartMs - T, v.value])).toEqual([['ratio', 0, 0.1], ['ratio', 60_000, 0], ['pct', 0, 10], ['pct', 60_000, 0]]);
   });
 
   it('recomputes a derived metric that a recomputed one reads, and knows when sketches are needed', () => {

@@ -80,8 +80,9 @@ const toFormulaInput = (bucket: RollupBucket, bucketSeconds: number): FormulaInp
  * Evaluates derived metrics per bucket. Each derived metric's series projects its inputs' series
  * onto its own declared attributes, so `error_rate` with attributes [region] reads, per region,
  * the sum over every other attribute of its inputs (sketches merged for quantiles).
- * `metrics` must be in evaluation order (planDerivation); a null result (missing input, division
- * by zero) produces no value: the bucket has no derived point.
+ * `metrics` must be in evaluation order (planDerivation); a measured input without events in a
+ * bucket reads as an empty bucket; a null result (a derived input without a value, division by
+ * zero) produces no value: the bucket has no derived point.
  */
 export const deriveBuckets = (
   metrics: readonly DerivedMetric[],
@@ -123,7 +124,10 @@ export const deriveBuckets = (
     const values: DerivedValue[] = [];
     for (const group of groups.values()) {
       const formulaInputs: Record<string, FormulaInput> = {};
-      for (const [name, bucket] of group.measured) formulaInputs[name] = toFormulaInput(bucket, bucketSeconds);
+      // A measured input with no events in this bucket and series had an empty bucket, not an
+      // unknown one: count, sum and rate are 0 (an error rate with no errors is 0, not missing);
+      // avg, min, max and quantiles of nothing stay null.
+      for (const name of reads) formulaInputs[name] = toFormulaInput(group.measured.get(name) ?? emptyBucket(name, group.identity.series, group.bucketStartMs, group.identity.attributes), bucketSeconds);
       for (const [name, value] of group.derived) formulaInputs[name] = { value };
       const value = evaluate(metric.formula, formulaInputs as FormulaInputs);
       if (value === null) continue;

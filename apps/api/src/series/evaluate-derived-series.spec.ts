@@ -41,11 +41,21 @@ describe('evaluateDerivedSeries', () => {
   });
 
   it.each([
-    ['an input missing in a bucket', 'sum(a.x) + sum(a.y)', [point(0, { sum: 1, count: 1 })], [point(1, { sum: 2, count: 1 })], [null, null]],
+    ['the average of an input without events in a bucket', 'avg(a.x) + avg(a.y)', [point(0, { sum: 1, count: 1 })], [point(1, { sum: 2, count: 1 })], [null, null]],
     ['a zero divisor', 'sum(a.x) / sum(a.y)', [point(0, { sum: 1, count: 1 })], [point(0, { sum: 0, count: 1 })], [null]],
   ])('yields null for %s', (_name, source, xs, ys, values) => {
     const result = evaluateDerivedSeries(parseFormula(source), { aggregated: new Map([['a.x', [series({}, xs)]], ['a.y', [series({}, ys)]]]), bare: new Map() }, [], 60);
     expect(result[0]?.points.map((p) => p.value)).toEqual(values);
+  });
+
+  it('reads an input without events in a bucket as an empty bucket: count, sum and rate are 0', () => {
+    const result = evaluateDerivedSeries(
+      parseFormula('100 * rate(a.errors) / rate(a.requests) + count(a.errors)'),
+      { aggregated: new Map([['a.errors', [series({}, [point(0, { sum: 2, count: 2 })])]], ['a.requests', [series({}, [point(0, { sum: 50, count: 50 }), point(1, { sum: 40, count: 40 })])]]]), bare: new Map() },
+      [],
+      60,
+    );
+    expect(result[0]?.points.map((p) => p.value)).toEqual([6, 0]);
   });
 
   it('reads derived inputs by their value', () => {

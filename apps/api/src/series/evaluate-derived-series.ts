@@ -47,6 +47,15 @@ export const evaluateDerivedSeries = (
     add(metric, series, (point) => ({ ...point, bucketSeconds: stepSeconds }));
   }
   for (const [metric, series] of inputs.bare) add(metric, series, (point) => ({ value: point.value }));
+  // A measured input with no events in a (group, bucket) had an empty bucket there, not an unknown
+  // one: count, sum and rate read 0 (an error rate without errors is 0); avg, min, max and
+  // quantiles of nothing stay null. The processor's derived rollups read inputs the same way.
+  const empty: FormulaInput = { count: 0, sum: 0, min: null, max: null, p50: null, p95: null, p99: null, bucketSeconds: stepSeconds };
+  for (const cell of cells.values()) {
+    for (const bucket of cell.buckets.values()) {
+      for (const metric of inputs.aggregated.keys()) bucket[metric] ??= empty;
+    }
+  }
 
   return [...cells.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
