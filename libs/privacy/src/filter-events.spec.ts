@@ -226,6 +226,15 @@ describe('filterEvents: dead letters never carry the raw subject or attributes',
     expect(rejection).toEqual({ event: expect.objectContaining({ id: hashIdentifier(id) }), reason: 'malformed' });
   });
 
+  it('scrubs a long metric or timestamp before cutting it, so no fragment of PII survives the cut', () => {
+    for (const pad of [240, 245, 250]) {
+      const [rejection] = filterEvents([event({ metric: `${'m'.repeat(pad)} bob@example.com`, timestamp: `${'t'.repeat(pad)} 4111 1111 1111 1111` })], newBatch()).rejected;
+      expect(rejection?.reason).toBe('malformed');
+      expect(JSON.stringify(rejection)).not.toMatch(/bob|4111/);
+      expect(rejection?.event?.metric?.length).toBeLessThanOrEqual(256);
+    }
+  });
+
   it('dead-letters every event of an envelope for one reason with rejectEvents, counted', () => {
     const batch = newBatch();
     const rejected = rejectEvents([event({ id: 'signup-dave@example.com' }), event({ id: 'e2' }), 'junk'], 'invalid_source', batch);

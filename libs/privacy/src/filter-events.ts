@@ -44,8 +44,10 @@ const deadLetterId = (id: string, batch: PrivacyBatch): string => {
 export const toDeadLetterEvent = (input: unknown, batch: PrivacyBatch): DeadLetterEvent | null => {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return null;
   const raw = input as Record<string, unknown>;
+  // Scrubbed whole, then cut: cutting first could leave the start of an e-mail address or card
+  // number ("bob@exam") that no rule recognizes any more.
   const text = (value: unknown): string | undefined =>
-    typeof value === 'string' ? batch.scrubber.scrubValue(value.slice(0, MAX_DEAD_LETTER_TEXT), []) : undefined;
+    typeof value === 'string' ? batch.scrubber.scrubValue(value, []).slice(0, MAX_DEAD_LETTER_TEXT) : undefined;
   const event: DeadLetterEvent = {};
   const id = raw['id'];
   if (typeof id === 'string') event.id = deadLetterId(id, batch);
