@@ -181,10 +181,64 @@ export interface RecentCountsOptions {
   nowMs?: () => number;
 }
 
-interface CountedSeries {
+/** What both trackers keep per series: its attributes and when something was last counted. */
+interface TrackedSeries {
   attributes: Attributes;
-  count: number;
   lastCountedMs: number;
+}
+
+/**
+ * The series table RecentCounts and RecentRates share: keyed by attributes, bounded by
+ * `maxSeries` (new series are ignored while it is full), and forgetting a series once nothing was
+ * counted for `forgetAfterMs` and it has nothing left to report.
+ */
+class RecentSeries<Entry extends TrackedSeries> {
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxSeries: number;
+  readonly nowMs: () => number;
+
+  constructor(private readonly options: RecentCountsOptions) {
+    this.maxSeries = options.maxSeries ?? 10_000;
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The series' entry, created with `create` when new; undefined when the table is full. */
+  touch(attributes: Attributes, create: (attributes: Attributes, nowMs: number) => Entry): Entry | undefined {
+    const key = labelsKey(attributes);
+    const now = this.nowMs();
+    const entry = this.entries.get(key);
+    if (entry) {
+      entry.lastCountedMs = now;
+      return entry;
+    }
+    if (this.entries.size >= this.maxSeries) return undefined;
+    const created = create(attributes, now);
+    this.entries.set(key, created);
+    return created;
+  }
+
+  /** Visits every series; one for which `measure` returns 0 and that was quiet long enough is forgotten. */
+  drain(name: string, measure: (entry: Entry, nowMs: number) => number): SelfMeasurement[] {
+    const now = this.nowMs();
+    const measurements: SelfMeasurement[] = [];
+    for (const [key, entry] of this.entries) {
+      const value = measure(entry, now);
+      if (value === 0 && now - entry.lastCountedMs > this.options.forgetAfterMs) {
+        this.entries.delete(key);
+        continue;
+      }
+      measurements.push({ name, value, attributes: entry.attributes });
+    }
+    return measurements;
+  }
+}
+
+interface CountedSeries extends TrackedSeries {
+  count: number;
 }
 
 /**
@@ -194,13 +248,10 @@ interface CountedSeries {
  * which its detector can see, rather than as silence, which nothing can.
  */
 export class RecentCounts {
-  private readonly series = new Map<string, CountedSeries>();
-  private readonly maxSeries: number;
-  private readonly nowMs: () => number;
+  private readonly series: RecentSeries<CountedSeries>;
 
-  constructor(private readonly options: RecentCountsOptions) {
-    this.maxSeries = options.maxSeries ?? 10_000;
-    this.nowMs = options.nowMs ?? Date.now;
+  constructor(options: RecentCountsOptions) {
+    this.series = new RecentSeries(options);
   }
 
   get size(): number {
@@ -209,29 +260,17 @@ export class RecentCounts {
 
   add(attributes: Attributes, count: number): void {
     if (count <= 0) return;
-    const key = labelsKey(attributes);
-    const entry = this.series.get(key);
-    if (entry) {
-      entry.count += count;
-      entry.lastCountedMs = this.nowMs();
-    } else if (this.series.size < this.maxSeries) {
-      this.series.set(key, { attributes, count, lastCountedMs: this.nowMs() });
-    }
+    const entry = this.series.touch(attributes, (attrs, nowMs) => ({ attributes: attrs, count: 0, lastCountedMs: nowMs }));
+    if (entry) entry.count += count;
   }
 
   /** The counts since the last call, as `name` measurements, and a fresh interval. */
   drain(name: string): SelfMeasurement[] {
-    const now = this.nowMs();
-    const measurements: SelfMeasurement[] = [];
-    for (const [key, entry] of this.series) {
-      if (entry.count === 0 && now - entry.lastCountedMs > this.options.forgetAfterMs) {
-        this.series.delete(key);
-        continue;
-      }
-      measurements.push({ name, value: entry.count, attributes: entry.attributes });
+    return this.series.drain(name, (entry) => {
+      const count = entry.count;
       entry.count = 0;
-    }
-    return measurements;
+      return count;
+    });
   }
 }
 
@@ -240,13 +279,11 @@ export interface RecentRatesOptions extends RecentCountsOptions {
   windowMs: number;
 }
 
-interface RatedSeries {
-  attributes: Attributes;
+interface RatedSeries extends TrackedSeries {
   /** Counted since the last drain. */
   pending: number;
   /** What earlier drains closed, oldest first, inside the window. */
   closed: { atMs: number; count: number }[];
-  lastCountedMs: number;
 }
 
 /**
@@ -257,14 +294,13 @@ interface RatedSeries {
  * when quiet, until `forgetAfterMs` after their last event.
  */
 export class RecentRates {
-  private readonly series = new Map<string, RatedSeries>();
-  private readonly maxSeries: number;
-  private readonly nowMs: () => number;
+  private readonly series: RecentSeries<RatedSeries>;
+  private readonly windowMs: number;
 
-  constructor(private readonly options: RecentRatesOptions) {
+  constructor(options: RecentRatesOptions) {
     if (!(options.windowMs > 0)) throw new RangeError(`windowMs must be positive, got ${options.windowMs}`);
-    this.maxSeries = options.maxSeries ?? 10_000;
-    this.nowMs = options.nowMs ?? Date.now;
+    this.series = new RecentSeries(options);
+    this.windowMs = options.windowMs;
   }
 
   get size(): number {
@@ -273,33 +309,20 @@ export class RecentRates {
 
   add(attributes: Attributes, count: number): void {
     if (count <= 0) return;
-    const key = labelsKey(attributes);
-    const entry = this.series.get(key);
-    if (entry) {
-      entry.pending += count;
-      entry.lastCountedMs = this.nowMs();
-    } else if (this.series.size < this.maxSeries) {
-      this.series.set(key, { attributes, pending: count, closed: [], lastCountedMs: this.nowMs() });
-    }
+    const entry = this.series.touch(attributes, (attrs, nowMs) => ({ attributes: attrs, pending: 0, closed: [], lastCountedMs: nowMs }));
+    if (entry) entry.pending += count;
   }
 
   /** Each series' rate over the window ending now, as `name` measurements in events per second. */
   drain(name: string): SelfMeasurement[] {
-    const now = this.nowMs();
-    const windowStartMs = now - this.options.windowMs;
-    const measurements: SelfMeasurement[] = [];
-    for (const [key, entry] of this.series) {
-      entry.closed.push({ atMs: now, count: entry.pending });
+    return this.series.drain(name, (entry, nowMs) => {
+      entry.closed.push({ atMs: nowMs, count: entry.pending });
       entry.pending = 0;
+      const windowStartMs = nowMs - this.windowMs;
       while (entry.closed.length > 0 && entry.closed[0]!.atMs <= windowStartMs) entry.closed.shift();
       let count = 0;
       for (const interval of entry.closed) count += interval.count;
-      if (count === 0 && now - entry.lastCountedMs > this.options.forgetAfterMs) {
-        this.series.delete(key);
-        continue;
-      }
-      measurements.push({ name, value: count / (this.options.windowMs / 1_000), attributes: entry.attributes });
-    }
-    return measurements;
+      return count / (this.windowMs / 1_000);
+    });
   }
 }
