@@ -1,14 +1,12 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-import { loadConfig } from '@telemetry/config';
 import type { RawEnvelope } from '@telemetry/contracts';
 import { BatchProducer, SELF_SOURCE_ID, type TopicNames } from '@telemetry/kafka';
 import { createTestTopics, readTopic, testKafka } from '@telemetry/test-support';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privacyConfigSchema } from '../src/config';
 import { startPrivacyApp } from '../src/start-privacy-app';
-import { TEST_PSEUDONYM_KEY, cleanEventsOf, deadLettersOf, publishCatalog, readAll, sendRaw } from './privacy-test-kit';
+import { TEST_PSEUDONYM_KEY, cleanEventsOf, deadLettersOf, publishCatalog, readAll, sendRaw, testPrivacyConfig } from './privacy-test-kit';
 
 /**
  * Issue #5 over real Kafka, as a direct producer writes telemetry.raw.v1: an event id that holds PII
@@ -32,17 +30,7 @@ describe('privacy filter: event and source ids that hold PII (real Kafka)', () =
     ({ suffix, topics } = await createTestTopics(kafka, 2));
     producer = await BatchProducer.connect(kafka);
     await publishCatalog(producer, topics.catalog);
-    app = await startPrivacyApp(
-      loadConfig(privacyConfigSchema, {
-        KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
-        KAFKA_TOPIC_SUFFIX: suffix,
-        KAFKA_TOPIC_PARTITIONS: '2',
-        PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
-        LOG_LEVEL: 'warn',
-        PRIVACY_HEALTH_PORT: '0',
-        SELF_TELEMETRY_INTERVAL_MS: '200',
-      }),
-    );
+    app = await startPrivacyApp(testPrivacyConfig(suffix, { SELF_TELEMETRY_INTERVAL_MS: '200' }));
   });
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { privacyConfigSchema, type PrivacyConfig } from '../src/config';
 
 export const TEST_PSEUDONYM_KEY = 'privacy-integration-test-key-0123456789';
 
-export const testPrivacyConfig = (suffix: string): PrivacyConfig =>
+export const testPrivacyConfig = (suffix: string, overrides: Record<string, string> = {}): PrivacyConfig =>
   loadConfig(privacyConfigSchema, {
     KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
     KAFKA_TOPIC_SUFFIX: suffix,
@@ -15,6 +15,7 @@ export const testPrivacyConfig = (suffix: string): PrivacyConfig =>
     PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
     LOG_LEVEL: 'warn',
     PRIVACY_HEALTH_PORT: '0',
+    ...overrides,
   });
 
 const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);

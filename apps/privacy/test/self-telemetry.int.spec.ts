@@ -1,13 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { loadConfig } from '@telemetry/config';
 import type { RawEnvelope } from '@telemetry/contracts';
 import { BatchProducer, SELF_SOURCE_ID, type TopicNames } from '@telemetry/kafka';
 import { createTestTopics, readTopic, testKafka } from '@telemetry/test-support';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privacyConfigSchema } from '../src/config';
 import { startPrivacyApp } from '../src/start-privacy-app';
-import { TEST_PSEUDONYM_KEY, cleanEventsOf, deadLettersOf, publishCatalog, readAll, sendRaw } from './privacy-test-kit';
+import { cleanEventsOf, deadLettersOf, publishCatalog, readAll, sendRaw, testPrivacyConfig } from './privacy-test-kit';
 
 const selfEventsOf = (messages: ReadonlyArray<{ key: string | null; value: string | null }>) =>
   messages.filter((m) => m.key === SELF_SOURCE_ID && m.value !== null).flatMap((m) => (JSON.parse(m.value!) as RawEnvelope).events);
@@ -26,17 +24,7 @@ describe('privacy self-telemetry (real Kafka)', () => {
     producer = await BatchProducer.connect(kafka);
     // The catalog has no telemetry.self.* metric: the filter must pass its own figures anyway.
     await publishCatalog(producer, topics.catalog);
-    app = await startPrivacyApp(
-      loadConfig(privacyConfigSchema, {
-        KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
-        KAFKA_TOPIC_SUFFIX: suffix,
-        KAFKA_TOPIC_PARTITIONS: '2',
-        PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
-        LOG_LEVEL: 'warn',
-        PRIVACY_HEALTH_PORT: '0',
-        SELF_TELEMETRY_INTERVAL_MS: '200',
-      }),
-    );
+    app = await startPrivacyApp(testPrivacyConfig(suffix, { SELF_TELEMETRY_INTERVAL_MS: '200' }));
   });
 
   afterAll(async () => {
