@@ -1,5 +1,4 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { loadConfig } from '@telemetry/config';
 import type { TelemetryEvent } from '@telemetry/contracts';
 import { enterErasureFenceExclusive, enterErasureFenceShared } from '@telemetry/db';
 import { BatchProducer } from '@telemetry/kafka';
@@ -8,10 +7,7 @@ import { createTestDatabase, createTestTopics, testKafka, waitFor, type TestData
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processorConfigSchema } from '../src/config';
-import { createProcessorApp } from '../src/processor.module';
-import { ProcessorService } from '../src/processor.service';
-import { definition, envelopes, publishCatalog } from './processor-fixtures';
+import { definition, envelopes, publishCatalog, startQuietProcessor } from './processor-fixtures';
 
 /**
  * GDPR erasure vs. the pipeline (issue #5/#9): events acknowledged before an erasure but stored
@@ -61,17 +57,7 @@ beforeAll(async () => {
   const created = await createTestTopics(kafka, 1);
   topics = created.topics;
   await publishCatalog(kafka, topics, [definition('app.visits', 'counter', ['cohort'])]);
-  const config = loadConfig(processorConfigSchema, {
-    DATABASE_URL: db.url,
-    KAFKA_TOPIC_SUFFIX: created.suffix,
-    PROCESSOR_GROUP_ID: `processor${created.suffix}`,
-    ROLLUP_HOURLY_INTERVAL_MS: String(60 * MINUTE_MS),
-    MINING_INTERVAL_MS: '0',
-    SELF_TELEMETRY_INTERVAL_MS: '0',
-    LOG_LEVEL: 'error',
-  });
-  app = await createProcessorApp(config);
-  await app.get(ProcessorService).joined;
+  app = await startQuietProcessor(db.url, created.suffix);
   producer = await BatchProducer.connect(kafka);
 });
 

@@ -1,6 +1,11 @@
 import type { CleanEnvelope, MetricDefinition, TelemetryEvent } from '@telemetry/contracts';
 import { BatchProducer, type TopicNames } from '@telemetry/kafka';
+import type { INestApplicationContext } from '@nestjs/common';
+import { loadConfig } from '@telemetry/config';
 import type { Kafka } from 'kafkajs';
+import { processorConfigSchema } from '../src/config';
+import { createProcessorApp } from '../src/processor.module';
+import { ProcessorService } from '../src/processor.service';
 
 export const definition = (name: string, type: MetricDefinition['type'], attributes: string[], extra: Partial<MetricDefinition> = {}): MetricDefinition => ({
   name,
@@ -44,4 +49,24 @@ export const withinSketchError = (sorted: readonly number[], q: number, got: num
   const lower = sorted[Math.floor(rank)] as number;
   const upper = sorted[Math.ceil(rank)] as number;
   return got >= lower * 0.99 - 1e-9 && got <= upper * 1.01 + 1e-9;
+};
+
+/**
+ * A processor on the test's database and topics with its periodic jobs out of the way (hourly
+ * rollups once an hour, no mining, no self-telemetry), returned once it has joined its group.
+ */
+export const startQuietProcessor = async (databaseUrl: string, topicSuffix: string): Promise<INestApplicationContext> => {
+  const app = await createProcessorApp(
+    loadConfig(processorConfigSchema, {
+      DATABASE_URL: databaseUrl,
+      KAFKA_TOPIC_SUFFIX: topicSuffix,
+      PROCESSOR_GROUP_ID: `processor${topicSuffix}`,
+      ROLLUP_HOURLY_INTERVAL_MS: String(3_600_000),
+      MINING_INTERVAL_MS: '0',
+      SELF_TELEMETRY_INTERVAL_MS: '0',
+      LOG_LEVEL: 'error',
+    }),
+  );
+  await app.get(ProcessorService).joined;
+  return app;
 };

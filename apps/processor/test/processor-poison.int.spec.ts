@@ -1,5 +1,4 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { loadConfig } from '@telemetry/config';
 import type { TelemetryEvent } from '@telemetry/contracts';
 import { BatchProducer } from '@telemetry/kafka';
 import { METRICS_REGISTRY } from '@telemetry/service-runtime';
@@ -7,10 +6,7 @@ import { createTestDatabase, createTestTopics, readTopic, testKafka, waitFor, ty
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processorConfigSchema } from '../src/config';
-import { createProcessorApp } from '../src/processor.module';
-import { ProcessorService } from '../src/processor.service';
-import { definition, envelopes, publishCatalog } from './processor-fixtures';
+import { definition, envelopes, publishCatalog, startQuietProcessor } from './processor-fixtures';
 
 /**
  * Events PostgreSQL refuses for good (a permanent SQLSTATE) must not stall their partition: the
@@ -61,17 +57,7 @@ beforeAll(async () => {
   const created = await createTestTopics(kafka, 1);
   topics = created.topics;
   await publishCatalog(kafka, topics, [definition('app.latency', 'histogram', ['region'])]);
-  const config = loadConfig(processorConfigSchema, {
-    DATABASE_URL: db.url,
-    KAFKA_TOPIC_SUFFIX: created.suffix,
-    PROCESSOR_GROUP_ID: `processor${created.suffix}`,
-    ROLLUP_HOURLY_INTERVAL_MS: String(60 * MINUTE_MS),
-    MINING_INTERVAL_MS: '0',
-    SELF_TELEMETRY_INTERVAL_MS: '0',
-    LOG_LEVEL: 'error',
-  });
-  app = await createProcessorApp(config);
-  await app.get(ProcessorService).joined;
+  app = await startQuietProcessor(db.url, created.suffix);
   // After start-up, which has created today's partitions: ALTER TABLE reaches every partition.
   await db.pool.query(`ALTER TABLE data_points ADD CONSTRAINT value_within_limit CHECK (value < ${VALUE_LIMIT})`);
   producer = await BatchProducer.connect(kafka);
