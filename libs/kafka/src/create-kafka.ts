@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { installChunkedEncoder } from './install-chunked-encoder';
 import { installHardwareCrc32c } from './install-hardware-crc32c';
 
 // Before any client produces (kafkajs loads its checksum on the first produce).
 installHardwareCrc32c();
+installChunkedEncoder();
 
 export interface KafkaConnectionConfig {
   KAFKA_BROKERS: string;

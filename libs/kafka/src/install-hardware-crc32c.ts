@@ -17,17 +17,21 @@ const KAFKAJS_CRC32C_MODULE = 'kafkajs/src/protocol/recordBatch/crc32C/index.js'
 const KAFKAJS_RECORD_BATCH_MODULE = 'kafkajs/src/protocol/recordBatch/v0/index.js';
 
 export type Crc32c = (buffer: Buffer) => number;
+/** CRC-32C continued over more bytes: crc32cFrom(b, crc32cFrom(a, 0)) is the CRC of a then b. */
+export type Crc32cFrom = (buffer: Buffer, previous: number) => number;
 
-const loadNativeCrc32c = (): Crc32c | null => {
+const loadNativeCrc32c = (): Crc32cFrom | null => {
   try {
     const { crc32c } = requireHere('@node-rs/crc32') as typeof import('@node-rs/crc32');
-    return (buffer) => crc32c(buffer) >>> 0;
+    return (buffer, previous) => crc32c(buffer, previous) >>> 0;
   } catch {
     return null;
   }
 };
 
-const nativeCrc32c = loadNativeCrc32c();
+/** The native CRC-32C, or null where @node-rs/crc32 has no binding for the platform. */
+export const nativeCrc32cFrom = loadNativeCrc32c();
+const nativeCrc32c: Crc32c | null = nativeCrc32cFrom && ((buffer) => nativeCrc32cFrom(buffer, 0));
 
 /** Idempotent. Says whether kafkajs's record batches now use the native checksum. */
 export const installHardwareCrc32c = (): boolean => {
