@@ -4,10 +4,12 @@ import type { ApiKeyVerifier, VerifiedSource } from '@telemetry/admin';
 import { KafkaUnavailableError, type EventLimits, type EventValidator } from '@telemetry/contracts';
 import { LOGGER, type Logger } from '@telemetry/service-runtime';
 import { authenticateSource } from './auth/authenticate-source';
-import { buildRawEnvelopes, spliceRawEnvelope, type EnvelopeHeader } from './events/build-raw-envelopes';
+import { buildRawEnvelopes, ENVELOPE_HEADROOM_BYTES, spliceRawEnvelope, type EnvelopeHeader } from './events/build-raw-envelopes';
 import { validateEventBatch, type RejectedEvent } from './events/validate-event-batch';
 import { IngestRequestError } from './http/ingest-request-error';
+import { BodyBufferPool } from './http/body-buffer-pool';
 import { readRequestBody } from './http/read-request-body';
+import type { RequestBody } from './http/request-body';
 import { API_KEY_VERIFIER, INGEST_METRICS, INGEST_SETTINGS, RATE_LIMITER, RAW_ENVELOPE_PRODUCER } from './ingest.tokens';
 import type { RawEnvelopeProducer } from './kafka/raw-envelope-producer';
 import type { IngestMetrics, IngestRoute } from './ops/ingest-metrics';
@@ -59,6 +61,7 @@ export const otlpEncodingOf = (contentType: string | undefined): OtlpEncoding =>
 @Injectable()
 export class IngestService {
   private isKafkaFailing = false;
+  private readonly bodyBuffers = new BodyBufferPool();
 
   constructor(
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
@@ -75,11 +78,35 @@ export class IngestService {
     if (!request.contentType || !JSON_CONTENT_TYPE.test(request.contentType)) {
       throw new IngestRequestError('unsupported_media_type', `Content-Type must be application/json (got ${JSON.stringify(request.contentType ?? '')})`);
     }
-    const body = await this.readBody(request);
-    const text = body.toString('utf8');
+    const body = await this.readBody(request, ENVELOPE_HEADROOM_BYTES, this.bodyBuffers);
+    try {
+      const bodyBytes = body.bytes.length;
+      const { envelopes, answer, rejectionReasons } = this.checkEvents(source, { sourceId: source.sourceId, receivedAt }, body);
+      if (envelopes.length > 0) await this.produce(source, envelopes);
+      this.countOutcome('events', source.sourceId, answer.accepted, rejectionReasons);
+      this.logger.debug({ sourceId: source.sourceId, accepted: answer.accepted, rejected: answer.rejected.length, bodyBytes }, 'events accepted');
+      return answer;
+    } finally {
+      // The envelope may share the body's buffer; once produce settled nothing refers to it
+      // (kafkajs copies each message into the request it encodes, retries included, before send settles).
+      body.release();
+    }
+  }
+
+  /**
+   * Parses and validates a /v1/events body, charges the source's rate and builds the envelopes.
+   * Synchronous on purpose: the parsed events are garbage once it returns, so they die young
+   * instead of being kept alive (copied by scavenges, then promoted) while Kafka acknowledges.
+   */
+  private checkEvents(
+    source: VerifiedSource,
+    header: EnvelopeHeader,
+    body: RequestBody,
+  ): { envelopes: Buffer[]; answer: EventsAccepted; rejectionReasons: string[] } {
+    const bodyBytes = body.bytes.length;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(body.bytes.toString('utf8'));
     } catch (error) {
       throw new IngestRequestError('malformed_body', `request body is not valid JSON: ${(error as Error).message}`);
     }
@@ -92,24 +119,24 @@ export class IngestService {
       );
     }
     this.chargeRate(source, batch.count, 'events');
-    if (batch.valid.length > 0) {
-      const header: EnvelopeHeader = { sourceId: source.sourceId, receivedAt };
-      const envelopes =
-        batch.isVerbatim && body.length < this.settings.maxKafkaRequestBytes - 512
+    const envelopes =
+      batch.valid.length === 0
+        ? []
+        : batch.isVerbatim && bodyBytes < this.settings.maxKafkaRequestBytes - ENVELOPE_HEADROOM_BYTES
           ? [spliceRawEnvelope(header, body)]
           : buildRawEnvelopes(header, batch.valid, this.settings.maxKafkaRequestBytes);
-      await this.produce(source, envelopes);
-    }
-    this.countOutcome('events', source.sourceId, batch.valid.length, batch.rejected.map(({ reason }) => reason));
-    this.logger.debug({ sourceId: source.sourceId, accepted: batch.valid.length, rejected: batch.rejected.length, bodyBytes: body.length }, 'events accepted');
-    return { accepted: batch.valid.length, rejected: batch.rejected };
+    return {
+      envelopes,
+      answer: { accepted: batch.valid.length, rejected: batch.rejected },
+      rejectionReasons: batch.rejected.map(({ reason }) => reason),
+    };
   }
 
   async acceptOtlpMetrics(request: IngestHttpRequest): Promise<{ mapping: OtlpMapping; encoding: OtlpEncoding }> {
     const receivedAtMs = Date.now();
     const source = await this.authenticate(request);
     const encoding = otlpEncodingOf(request.contentType);
-    const body = await this.readBody(request);
+    const body = (await this.readBody(request)).bytes;
     const export_ = encoding === 'protobuf' ? this.decodeProtobuf(body) : this.decodeJson(body);
     const mapping = mapOtlpMetrics(export_, this.settings.validate, this.settings.limits, receivedAtMs);
     this.chargeRate(source, mapping.events.length, 'metrics');
@@ -129,9 +156,9 @@ export class IngestService {
     return authenticateSource(this.verifier, request.authorization, (reason) => this.metrics.authFailures.inc({ reason }));
   }
 
-  private async readBody(request: IngestHttpRequest): Promise<Buffer> {
+  private async readBody(request: IngestHttpRequest, headroomBytes = 0, pool?: BodyBufferPool): Promise<RequestBody> {
     if (!request.payload) throw new IngestRequestError('malformed_body', 'request body is empty');
-    return readRequestBody(request.payload, request.contentEncoding, { maxBytes: this.settings.limits.maxRequestBytes });
+    return readRequestBody(request.payload, request.contentEncoding, { maxBytes: this.settings.limits.maxRequestBytes, headroomBytes, pool });
   }
 
   private chargeRate(source: VerifiedSource, eventCount: number, route: IngestRoute) {

@@ -137,6 +137,27 @@ describe('POST /v1/events against the real broker and database', () => {
     expect(new Set(carrying.map(({ envelope }) => envelope.receivedAt)).size).toBe(1);
   });
 
+  it('gives each of many concurrent requests its own bytes on the topic, while their body buffers are reused', async () => {
+    // 100 events of ~200 bytes: bodies above the pool's 16 KB floor, so later waves reuse the
+    // buffers of earlier ones. A buffer given back too early would show up as another request's
+    // events (or a broken envelope) under this request's ids.
+    const waves = 4;
+    const perWave = 24;
+    const sent: { events: ReturnType<typeof validEvent>[] }[] = [];
+    for (let wave = 0; wave < waves; wave++) {
+      const bodies = Array.from({ length: perWave }, (_, index) => ({
+        events: Array.from({ length: 100 }, () => validEvent({ value: wave * 1_000 + index, attributes: { region: `wave-${wave}-${index}` } })),
+      }));
+      sent.push(...bodies);
+      const answers = await Promise.all(bodies.map((body) => post(ctx.ingest.url, JSON.stringify(body), { apiKey })));
+      expect(answers.map(({ status }) => status)).toEqual(bodies.map(() => 202));
+    }
+    const firstIds = new Set(sent.map(({ events }) => events[0]!.id));
+    const messages = await ctx.readRaw((read) => eventIdsIn(read).filter((id) => firstIds.has(id)).length >= sent.length);
+    const byFirstId = new Map(envelopesOf(messages).map(({ envelope }) => [envelope.events[0]?.id, envelope.events]));
+    for (const { events } of sent) expect(byFirstId.get(events[0]!.id)).toEqual(events);
+  });
+
   it('accepts a gzip-compressed body', async () => {
     const event = validEvent();
     const answer = await post(ctx.ingest.url, gzipSync(JSON.stringify({ events: [event] })), { apiKey, headers: { 'content-encoding': 'gzip' } });

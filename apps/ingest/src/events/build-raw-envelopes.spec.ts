@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '@telemetry/contracts';
-import { buildRawEnvelopes, spliceRawEnvelope } from './build-raw-envelopes';
+import { RequestBody } from '../http/request-body';
+import { buildRawEnvelopes, ENVELOPE_HEADROOM_BYTES, spliceRawEnvelope } from './build-raw-envelopes';
 
 const header = { sourceId: 'src-1', receivedAt: '2026-11-25T04:00:00.000Z' };
 const events: TelemetryEvent[] = Array.from({ length: 10 }, (_, index) => ({
@@ -17,8 +18,17 @@ describe('spliceRawEnvelope', () => {
     ['indented, with leading whitespace', `\n  ${JSON.stringify({ events }, null, 2)}`],
     ['non-ASCII text', JSON.stringify({ events: [{ ...events[0], attributes: { city: 'Zürich – 東京' } }] })],
   ])('parses to the same envelope as a re-serialized one (%s)', (_label, body) => {
-    const spliced = spliceRawEnvelope(header, Buffer.from(body));
+    const withHeadroom = Buffer.concat([Buffer.alloc(ENVELOPE_HEADROOM_BYTES), Buffer.from(body)]);
+    const spliced = spliceRawEnvelope(header, new RequestBody(withHeadroom, ENVELOPE_HEADROOM_BYTES));
     expect(JSON.parse(spliced.toString('utf8'))).toEqual({ ...header, events: (JSON.parse(body) as { events: unknown }).events });
+    // In place: the envelope shares the body's memory rather than copying it.
+    expect(spliced.buffer).toBe(withHeadroom.buffer);
+  });
+
+  it('fits the longest source id and timestamp the envelope can carry in the headroom', () => {
+    const longest = { sourceId: 'x'.repeat(64), receivedAt: '+275760-09-13T00:00:00.000Z' };
+    const withHeadroom = Buffer.concat([Buffer.alloc(ENVELOPE_HEADROOM_BYTES), Buffer.from('{"events":[]}')]);
+    expect(spliceRawEnvelope(longest, new RequestBody(withHeadroom, ENVELOPE_HEADROOM_BYTES)).buffer).toBe(withHeadroom.buffer);
   });
 });
 

@@ -13,7 +13,23 @@ describe('readRequestBody', () => {
     ['gzip', 'gzip', gzipSync('{"events":[]}')],
     ['GZIP in capitals', 'GZIP', gzipSync('{"events":[]}')],
   ])('reads a %s body', async (_label, encoding, body) => {
-    expect((await readRequestBody(streamOf(body), encoding, { maxBytes: 1_024 })).toString()).toBe('{"events":[]}');
+    expect((await readRequestBody(streamOf(body), encoding, { maxBytes: 1_024 })).bytes.toString()).toBe('{"events":[]}');
+  });
+
+  it.each([
+    ['one chunk', [Buffer.from('{"events":[1,2]}')]],
+    ['several chunks', [Buffer.from('{"eve'), Buffer.from('nts":[1,'), Buffer.from('2]}')]],
+  ])('keeps headroom in front of a body in %s and puts a prefix there without touching what follows', async (_label, chunks) => {
+    const body = await readRequestBody(streamOf(...chunks), undefined, { maxBytes: 1_024, headroomBytes: 16 });
+    expect(body.bytes.toString()).toBe('{"events":[1,2]}');
+    // 16 bytes of headroom plus the skipped "{" hold a 17-byte prefix in place.
+    expect(body.prefixed('{"sourceId":"ab",', 1).toString()).toBe('{"sourceId":"ab","events":[1,2]}');
+  });
+
+  it('copies when a prefix does not fit the headroom', async () => {
+    const body = await readRequestBody(streamOf(Buffer.from('{"events":[]}')), undefined, { maxBytes: 1_024, headroomBytes: 2 });
+    expect(body.prefixed('{"sourceId":"a-long-source-id",', 1).toString()).toBe('{"sourceId":"a-long-source-id","events":[]}');
+    expect(body.bytes.toString()).toBe('{"events":[]}');
   });
 
   it.each([

@@ -1,43 +1,70 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import type { BodyBufferPool } from './body-buffer-pool';
 import { IngestRequestError } from './ingest-request-error';
+import { RequestBody } from './request-body';
 
 export interface BodyLimits {
   /** Limit on the decompressed body; a gzip bomb is refused as soon as its output passes it. */
   maxBytes: number;
+  /** Spare bytes to keep in front of the body, for RequestBody.prefixed. */
+  headroomBytes?: number;
+  /** Where the body's buffer comes from; without one it is allocated for the request. */
+  pool?: BodyBufferPool;
 }
 
 const tooLarge = (maxBytes: number) =>
   new IngestRequestError('payload_too_large', `request body is larger than ${maxBytes} bytes (after decompression)`);
 
-/** Reads a stream into one buffer, refusing it once more than maxBytes arrived. */
-const collect = (stream: Readable, maxBytes: number, onTooLarge: () => void): Promise<Buffer> =>
+/** Reads a stream into one buffer after headroomBytes spare ones, refusing it once more than maxBytes arrived. */
+const collect = (stream: Readable, limits: BodyLimits, onTooLarge: () => void): Promise<RequestBody> =>
   new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
+    // The request stream lives as long as the request (until Kafka acknowledged it): once settled,
+    // its listeners must not keep the chunks alive too. The error listener stays, so a late error
+    // (a client gone, a destroyed gunzip) is not an uncaught one.
+    const settle = () => {
+      settled = true;
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      chunks = [];
+    };
     const fail = (error: unknown) => {
       if (settled) return;
-      settled = true;
+      settle();
       reject(error);
     };
-    stream.on('data', (chunk: Buffer) => {
-      if (settled) return;
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
+      if (size > limits.maxBytes) {
         onTooLarge();
-        fail(tooLarge(maxBytes));
+        fail(tooLarge(limits.maxBytes));
         return;
       }
       chunks.push(chunk);
-    });
-    stream.once('error', fail);
-    stream.once('end', () => {
-      if (settled) return;
-      settled = true;
-      resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size));
-    });
+    };
+    const onEnd = () => {
+      const body = joined(chunks, size, limits);
+      settle();
+      resolve(body);
+    };
+    stream.on('data', onData);
+    stream.on('error', fail);
+    stream.once('end', onEnd);
   });
+
+const joined = (chunks: readonly Buffer[], size: number, { headroomBytes = 0, pool }: BodyLimits): RequestBody => {
+  const only = chunks[0];
+  if (headroomBytes === 0 && !pool && chunks.length === 1 && only) return new RequestBody(only, 0);
+  const wholeBytes = headroomBytes + size;
+  const buffer = pool ? pool.acquire(wholeBytes) : Buffer.allocUnsafe(wholeBytes);
+  const whole = buffer.subarray(0, wholeBytes);
+  let offset = headroomBytes;
+  for (const chunk of chunks) offset += chunk.copy(whole, offset);
+  return new RequestBody(whole, headroomBytes, pool && { pool, buffer });
+};
 
 /**
  * Reads the request body, gunzipping it while it streams when Content-Encoding is gzip. The limit
@@ -48,10 +75,10 @@ export const readRequestBody = async (
   payload: Readable,
   contentEncoding: string | undefined,
   limits: BodyLimits,
-): Promise<Buffer> => {
+): Promise<RequestBody> => {
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') {
-    return collect(payload, limits.maxBytes, () => payload.resume());
+    return collect(payload, limits, () => payload.resume());
   }
   if (encoding !== 'gzip') {
     throw new IngestRequestError('unsupported_media_type', `Content-Encoding ${JSON.stringify(encoding)} is not supported (use gzip or none)`);
@@ -68,7 +95,7 @@ export const readRequestBody = async (
   });
   payload.pipe(gunzip);
   try {
-    return await collect(gunzip, limits.maxBytes, () => {
+    return await collect(gunzip, limits, () => {
       payload.unpipe(gunzip);
       gunzip.destroy();
       payload.resume();

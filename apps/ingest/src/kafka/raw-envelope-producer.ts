@@ -34,11 +34,19 @@ export class RawEnvelopeProducer {
     this.maxRequestBytes = Math.min(maxRequestBytes, MAX_PRODUCE_REQUEST_BYTES);
   }
 
-  /** Resolves once every value is acknowledged by all in-sync replicas; rejects with KafkaUnavailableError. */
+  /**
+   * Resolves once every value is acknowledged by all in-sync replicas; rejects with
+   * KafkaUnavailableError. Settles only when every value's request did, so the caller may reuse
+   * the values' memory then.
+   */
   send(key: string, values: readonly Buffer[]): Promise<void> {
     const sent = values.map((value) => new Promise<void>((resolve, reject) => this.queue.push({ key, value, resolve, reject })));
     this.dispatch();
-    return sent.length === 1 && sent[0] ? sent[0] : Promise.all(sent).then(() => undefined);
+    if (sent.length === 1 && sent[0]) return sent[0];
+    return Promise.allSettled(sent).then((results) => {
+      const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    });
   }
 
   /** Resolves when nothing is queued or in flight (graceful shutdown). */
