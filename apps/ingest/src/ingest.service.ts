@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { ApiKeyVerifier, VerifiedSource } from '@telemetry/admin';
-import { KafkaUnavailableError, type EventLimits, type EventValidator } from '@telemetry/contracts';
+import { KafkaUnavailableError, type EventLimits, type EventValidationHints, type EventValidator } from '@telemetry/contracts';
 import { LOGGER, type Logger } from '@telemetry/service-runtime';
 import { authenticateSource } from './auth/authenticate-source';
 import { buildRawEnvelopes, ENVELOPE_HEADROOM_BYTES, spliceRawEnvelope, type EnvelopeHeader } from './events/build-raw-envelopes';
@@ -42,6 +42,9 @@ export interface EventsAccepted {
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 const PROTOBUF_CONTENT_TYPE = /^application\/x-protobuf\s*(;|$)/i;
 const RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
+/** Only a \u escape can put NUL or a lone surrogate into a JSON string; a body without one needs no per-string check. */
+const JSON_UNICODE_ESCAPE = '\\u';
+const STORABLE_TEXT: EventValidationHints = { textIsStorable: true };
 
 /** The OTLP encoding a request declares (errors are answered in it too), or 415. */
 export const otlpEncodingOf = (contentType: string | undefined): OtlpEncoding => {
@@ -110,7 +113,12 @@ export class IngestService {
     } catch (error) {
       throw new IngestRequestError('malformed_body', `request body is not valid JSON: ${(error as Error).message}`);
     }
-    const batch = validateEventBatch(parsed, this.settings.validate, this.settings.limits.maxEventsPerRequest);
+    const batch = validateEventBatch(
+      parsed,
+      this.settings.validate,
+      this.settings.limits.maxEventsPerRequest,
+      body.bytes.indexOf(JSON_UNICODE_ESCAPE) === -1 ? STORABLE_TEXT : undefined,
+    );
     if (batch.kind === 'malformed') throw new IngestRequestError('malformed_body', batch.reason);
     if (batch.kind === 'too_many') {
       throw new IngestRequestError(

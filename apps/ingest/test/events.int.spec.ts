@@ -62,6 +62,23 @@ describe('POST /v1/events against the real broker and database', () => {
     expect(produced?.envelope.events.map((event) => event.id)).toEqual(good.map((event) => event.id));
   });
 
+  it('refuses events whose text PostgreSQL cannot store (\\u0000, lone surrogates) one by one, however the body is written', async () => {
+    const good = validEvent();
+    const withNul = refusedEvent();
+    const withSurrogate = refusedEvent();
+    // JSON.stringify writes NUL as the escape \u0000 and a lone surrogate as \ud800: only escapes
+    // can carry them, which is what lets a body without any \u skip the per-string check.
+    const body = JSON.stringify({ events: [{ ...withNul, attributes: { region: 'eu\u0000' } }, good, { ...withSurrogate, id: `${withSurrogate.id}\ud800` }] });
+    expect(body).toContain('\\u0000');
+    const answer = await post(ctx.ingest.url, body, { apiKey });
+    expect(answer.status).toBe(202);
+    const result = answer.json() as { accepted: number; rejected: { index: number; reason: string }[] };
+    expect(result.accepted).toBe(1);
+    expect(result.rejected.map(({ index }) => index)).toEqual([0, 2]);
+    expect(result.rejected[0]?.reason).toMatch(/^events\[0\]\.attributes\.region: must not contain NUL/);
+    expect(eventIdsIn(await ctx.readRaw((read) => eventIdsIn(read).includes(good.id)))).toContain(good.id);
+  });
+
   it('refuses telemetry.self.* events one by one as reserved_metric: only the services report under those names', async () => {
     const good = validEvent();
     const forged = [

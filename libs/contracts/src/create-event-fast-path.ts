@@ -47,6 +47,15 @@ const rememberValid = (isValid: (name: string) => boolean): ((name: string) => b
 export const createEventFastPath = (limits: EventLimits, window?: EventTimeWindow) => {
   const now = window?.now ?? Date.now;
   const maxFutureMs = window?.maxFutureMs ?? Number.POSITIVE_INFINITY;
+  // Reading the clock cost as much as the rest of the check. A timestamp at or before a bound
+  // already read is inside the window (the clock moves forward), so the clock is read again only
+  // for a timestamp past the last bound.
+  let latestAllowedMs = Number.NEGATIVE_INFINITY;
+  const isNotTooFarAhead = (timestampMs: number): boolean => {
+    if (timestampMs <= latestAllowedMs) return true;
+    latestAllowedMs = now() + maxFutureMs;
+    return timestampMs <= latestAllowedMs;
+  };
   // A stream repeats a few metric names and attribute keys: a Set lookup instead of a regex each time.
   const isMetricName = rememberValid((name) => name.length <= limits.maxMetricNameLength && metricNamePattern.test(name));
   const isAttributeKey = rememberValid(
@@ -66,7 +75,7 @@ export const createEventFastPath = (limits: EventLimits, window?: EventTimeWindo
       return false;
     }
     const timestampMs = parseTimestampMs(timestamp);
-    if (timestampMs === null || timestampMs - maxFutureMs > now()) return false;
+    if (timestampMs === null || !isNotTooFarAhead(timestampMs)) return false;
     const subjectId = event['subjectId'];
     if (subjectId !== undefined && !isBoundedString(subjectId, limits.maxIdLength)) return false;
     const attributes = event['attributes'];

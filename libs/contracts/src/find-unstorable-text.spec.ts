@@ -23,4 +23,11 @@ describe('findUnstorableText', () => {
     expect(validate({ ...event, id: '\ud800' })).toMatchObject({ ok: false });
     expect(validate({ ...event, attributes: { region: 'eu-west' } })).toMatchObject({ ok: true });
   });
+
+  it('is skipped when the caller vouches for the text (textIsStorable: its JSON had no \\u escape)', () => {
+    const validate = createEventValidator();
+    // The hint is trusted, not checked: ingest gives it only for a body without any \u escape.
+    expect(validate({ ...event, id: 'a\u0000b' }, '', { textIsStorable: true })).toMatchObject({ ok: true });
+    expect(validate({ ...event, id: 'a\u0000b' }, '', { textIsStorable: false })).toMatchObject({ ok: false });
+  });
 });

@@ -197,7 +197,16 @@ describe('createEventValidator with a time window (ingest)', () => {
     expect(windowed(at(timestamp), 'events[7]')).toEqual({ ok: false, reason, code: 'timestamp_out_of_range' });
   });
 
-  it('reads the clock at each call, so a long-lived validator keeps up with time', () => {
+  it('reads the clock once for events stamped within the last bound it read, not once per event', () => {
+    let reads = 0;
+    const counting = createEventValidator(DEFAULT_EVENT_LIMITS, { maxFutureMs: HOUR_MS, now: () => (reads++, NOW) });
+    for (let index = 0; index < 1_000; index++) expect(counting(at(NOW - index)).ok).toBe(true);
+    expect(reads).toBe(1);
+    expect(counting(at(NOW + 2 * HOUR_MS)).ok).toBe(false);
+    expect(reads).toBeGreaterThan(1);
+  });
+
+  it('reads the clock again for an event past the last bound, so a long-lived validator keeps up with time', () => {
     let now = NOW;
     const moving = createEventValidator(DEFAULT_EVENT_LIMITS, { maxFutureMs: HOUR_MS, now: () => now });
     const later = at(NOW + 2 * HOUR_MS);

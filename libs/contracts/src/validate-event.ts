@@ -13,7 +13,16 @@ import { EARLIEST_TIMESTAMP_MS, LATEST_TIMESTAMP_MS, readTimestampMs } from './p
  * as malformed.
  */
 export type EventValidation = { ok: true; event: TelemetryEvent } | { ok: false; reason: string; code?: typeof TIMESTAMP_OUT_OF_RANGE };
-export type EventValidator = (input: unknown, path?: string) => EventValidation;
+/** What the caller knows about an input, letting the validator skip checks. */
+export interface EventValidationHints {
+  /**
+   * No string in the input holds NUL or an unpaired surrogate: the JSON text it was parsed from
+   * has no \u escape (raw bytes cannot encode either: JSON refuses raw control characters, and
+   * UTF-8 decoding replaces surrogate bytes), checked once for a whole request.
+   */
+  textIsStorable?: boolean;
+}
+export type EventValidator = (input: unknown, path?: string, hints?: EventValidationHints) => EventValidation;
 
 const attributeKeyPattern = new RegExp(ATTRIBUTE_KEY_PATTERN);
 
@@ -68,8 +77,8 @@ export const createEventValidator = (limits: EventLimits = DEFAULT_EVENT_LIMITS,
   const rangeText = window
     ? describeEventTimeWindow(window.maxFutureMs)
     : `accepted from ${isoSeconds(EARLIEST_TIMESTAMP_MS)} to ${isoSeconds(LATEST_TIMESTAMP_MS)}`;
-  return (input, path = '') => {
-    if (isValidEvent(input)) return acceptStorable(input, path);
+  return (input, path = '', hints) => {
+    if (isValidEvent(input)) return hints?.textIsStorable ? { ok: true, event: input } : acceptStorable(input, path);
     const prefix = (field: string) => (path ? (field ? `${path}.${field}` : path) : field || 'event');
     // Count attributes before the schema walks them: 10,000 keys must fail fast, not be scanned.
     const attributes = (input as { attributes?: unknown } | null)?.attributes;

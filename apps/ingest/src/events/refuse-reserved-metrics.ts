@@ -11,8 +11,8 @@ export const RESERVED_METRIC_REASON = 'reserved_metric';
  */
 export const refuseReservedMetrics =
   (validate: EventValidator): EventValidator =>
-  (input, path = '') => {
-    const result = validate(input, path);
+  (input, path = '', hints) => {
+    const result = validate(input, path, hints);
     if (!result.ok || !isReservedMetricName(result.event.metric)) return result;
     return { ok: false, reason: `${path ? `${path}.` : ''}metric: ${RESERVED_METRIC_REASON} (telemetry.self.* is written only by the pipeline itself)` };
   };

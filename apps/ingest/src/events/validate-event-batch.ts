@@ -1,4 +1,4 @@
-import type { EventValidator, TelemetryEvent } from '@telemetry/contracts';
+import type { EventValidationHints, EventValidator, TelemetryEvent } from '@telemetry/contracts';
 
 export interface RejectedEvent {
   index: number;
@@ -22,7 +22,12 @@ export type EventBatchValidation =
  * Checks a parsed `POST /v1/events` body: its shape (400 when wrong), the event count (413 over
  * the limit), then each event on its own, so one bad event never sinks the valid ones beside it.
  */
-export const validateEventBatch = (body: unknown, validate: EventValidator, maxEventsPerRequest: number): EventBatchValidation => {
+export const validateEventBatch = (
+  body: unknown,
+  validate: EventValidator,
+  maxEventsPerRequest: number,
+  hints?: EventValidationHints,
+): EventBatchValidation => {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { kind: 'malformed', reason: 'body must be a JSON object {"events": [...]}' };
   }
@@ -32,7 +37,7 @@ export const validateEventBatch = (body: unknown, validate: EventValidator, maxE
   const valid: TelemetryEvent[] = [];
   const rejected: RejectedEvent[] = [];
   for (let index = 0; index < events.length; index++) {
-    const result = validate(events[index]);
+    const result = validate(events[index], '', hints);
     if (result.ok) {
       valid.push(result.event);
     } else {
