@@ -58,6 +58,14 @@ describe('the Helm chart (deploy/helm/telemetry)', () => {
     expect(rendered.filter((o) => o.kind === 'HorizontalPodAutoscaler').length).toBeGreaterThanOrEqual(4);
   });
 
+  it('sets the Kafka settings every worker reads, the consumer session timeout among them', () => {
+    const config = (...args: string[]) =>
+      (objects(render(...args)).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'release-telemetry-config') as unknown as { data: Record<string, string> })
+        .data;
+    expect(config()).toMatchObject({ KAFKA_BROKERS: 'kafka:9092', KAFKA_SESSION_TIMEOUT_MS: '30000' });
+    expect(config('--set', 'kafka.sessionTimeoutMs=10000')['KAFKA_SESSION_TIMEOUT_MS']).toBe('10000');
+  });
+
   it('refuses to render without a pseudonym key', () => {
     expect(() => execFileSync(helm, ['template', 'release', chart], { encoding: 'utf8', stdio: 'pipe' })).toThrow(/pseudonymKey/);
   });
