@@ -40,6 +40,7 @@ const HTTP_METRIC = 'e2e.http.orders';
 const OTLP_JSON_METRIC = 'e2e.otlp.json_requests';
 const OTLP_PROTOBUF_METRIC = 'e2e.otlp.protobuf_requests';
 const KAFKA_METRIC = 'e2e.kafka.readings';
+const OTLP_HISTOGRAM_METRIC = 'e2e.otlp.latency';
 const EXPIRED_METRIC = 'e2e.legacy.timing';
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -110,6 +111,7 @@ describe('every ingest path ends in the series query', () => {
       stack,
       [HTTP_METRIC, OTLP_JSON_METRIC, OTLP_PROTOBUF_METRIC].map((name) => measuredMetric(name, 'counter', nowMs + 200 * DAY_MS)).join('') +
         measuredMetric(KAFKA_METRIC, 'gauge', nowMs + 200 * DAY_MS) +
+        measuredMetric(OTLP_HISTOGRAM_METRIC, 'histogram', nowMs + 200 * DAY_MS) +
         measuredMetric(EXPIRED_METRIC, 'gauge', nowMs - 3 * DAY_MS),
     );
     expect(applied).toContain(EXPIRED_METRIC);
@@ -147,6 +149,28 @@ describe('every ingest path ends in the series query', () => {
     await exportCounterTwice(createExporter(`${stack.ingestUrl}/v1/metrics`, source.apiKey), metric);
     await expectSeriesTotals(stack, metric, { count: 2, sum: 7 });
     expect(await seriesTotalsBy(stack, metric, 'region')).toEqual({ eu: { count: 2, sum: 7 } });
+  });
+
+  it('stores an OTLP histogram as its count, sum and bucket parts, declared by declaring the histogram alone', async () => {
+    const reader = new PeriodicExportingMetricReader({
+      exporter: new OtlpJsonMetricExporter({
+        url: `${stack.ingestUrl}/v1/metrics`,
+        headers: { Authorization: `Bearer ${source.apiKey}` },
+        temporalityPreference: AggregationTemporalityPreference.DELTA,
+      }),
+      exportIntervalMillis: 3_600_000,
+    });
+    const provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'e2e-checkout' }), readers: [reader] });
+    const histogram = provider.getMeter('e2e').createHistogram(OTLP_HISTOGRAM_METRIC, { advice: { explicitBucketBoundaries: [10, 100] } });
+    for (const value of [5, 20, 300]) histogram.record(value, { region: 'eu' });
+    await reader.forceFlush();
+    await provider.shutdown();
+    await expectSeriesTotals(stack, `${OTLP_HISTOGRAM_METRIC}.count`, { count: 1, sum: 3 });
+    await expectSeriesTotals(stack, `${OTLP_HISTOGRAM_METRIC}.sum`, { count: 1, sum: 325 });
+    // Cumulative bucket counts, one series per upper bound (le, added to the histogram's attributes).
+    await expect
+      .poll(() => seriesTotalsBy(stack, `${OTLP_HISTOGRAM_METRIC}.bucket`, 'le'), { timeout: SERIES_TIMEOUT_MS, interval: 250 })
+      .toEqual({ '10': { count: 1, sum: 1 }, '100': { count: 1, sum: 2 }, '+Inf': { count: 1, sum: 3 } });
   });
 
   it('stores events a plain kafkajs producer writes onto telemetry.raw.v1 in the raw envelope', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { createEventValidator, type MetricDefinition } from '@telemetry/contracts';
+import { createEventValidator, withHistogramParts, type MetricDefinition } from '@telemetry/contracts';
 import {
   BatchProducer,
   counterIncreases,
@@ -188,7 +188,8 @@ export class ProcessorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async runRetention(retention: RetentionJob): Promise<void> {
-    const result = await retention.run(this.catalog?.all() ?? []);
+    // A histogram's OTLP parts are kept as long as the histogram.
+    const result = await retention.run(withHistogramParts(this.catalog?.all() ?? []));
     this.logger.info({ job: 'retention', ...result }, 'retention applied');
   }
 

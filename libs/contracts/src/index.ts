@@ -14,3 +14,4 @@ export * from './series-key';
 export * from './step-result';
 export * from './errors';
 export * from './metric-definition';
+export * from './histogram-parts';

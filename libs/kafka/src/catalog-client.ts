@@ -1,10 +1,12 @@
 import { Value } from '@sinclair/typebox/value';
-import { MetricDefinitionSchema, type MetricDefinition } from '@telemetry/contracts';
+import { createHistogramPartLookup, MetricDefinitionSchema, type MetricDefinition } from '@telemetry/contracts';
 import type { Kafka } from 'kafkajs';
 import { followCompactedTopic } from './follow-compacted-topic';
 
 export interface CatalogClient {
+  /** A declared metric, or a part (`.count`, `.sum`, `.bucket`) of a declared histogram. */
   get: (metric: string) => MetricDefinition | undefined;
+  /** The declared metrics (histogram parts are not listed). */
   all: () => MetricDefinition[];
   /** Resolves once the catalog as it was at start is loaded; services wait for it before consuming. */
   caughtUp: Promise<void>;
@@ -30,8 +32,10 @@ export const startCatalogClient = async (kafka: Kafka, topic: string, service: s
     },
     onChange: (name, definition) => listeners.forEach((listener) => listener(name, definition)),
   });
+  const declared = (metric: string) => view.values.get(metric);
+  const histogramPart = createHistogramPartLookup(declared);
   return {
-    get: (metric) => view.values.get(metric),
+    get: (metric) => declared(metric) ?? histogramPart(metric),
     all: () => [...view.values.values()],
     caughtUp: view.caughtUp,
     onChange: (listener) => {

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
   FORBIDDEN_ATTRIBUTE_KEYS,
+  HISTOGRAM_BUCKET_BOUND_ATTRIBUTE,
+  histogramPartName,
   type AttributeValue,
   type Attributes,
   type EventLimits,
   type EventValidator,
+  type HistogramPart,
   type TelemetryEvent,
 } from '@telemetry/contracts';
 import type {
@@ -169,8 +172,8 @@ export const mapOtlpMetrics = (
     const timestamp = timestampOf(context, point.timeUnixNano);
     // One slot stays free for `le` on bucket events.
     const attributes = attributesFor(context, point.attributes, withBuckets ? 1 : 0);
-    const base = (suffix: string, value: number, extra?: Attributes): TelemetryEvent => {
-      const metric = `${context.metric}.${suffix}`;
+    const base = (part: HistogramPart, value: number, extra?: Attributes): TelemetryEvent => {
+      const metric = histogramPartName(context.metric, part);
       const eventAttributes = extra ? { ...attributes, ...extra } : attributes;
       return { id: eventId(metric, timestamp, eventAttributes, ''), metric, value, timestamp, attributes: eventAttributes };
     };
@@ -183,7 +186,7 @@ export const mapOtlpMetrics = (
       arrayOf(point.bucketCounts).forEach((count, index) => {
         cumulative += int64ToNumber(count) ?? 0;
         const bound = doubleToNumber(bounds[index]);
-        events.push(base('bucket', cumulative, { le: bound === undefined ? '+Inf' : String(bound) }));
+        events.push(base('bucket', cumulative, { [HISTOGRAM_BUCKET_BOUND_ATTRIBUTE]: bound === undefined ? '+Inf' : String(bound) }));
       });
     }
     emit(context, events);
