@@ -23,13 +23,6 @@ export interface ApiApp {
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
-/**
- * The API's sessions price a random page like a sequential one, about right when the rollups it
- * reads are in memory or on SSD. With PostgreSQL's default (4, for spinning disks) the planner reads
- * a series range with a bitmap scan, then hashes and sorts every row; priced realistically it walks
- * the (metric, bucket_start) index in bucket order and aggregates the rows as they stream.
- */
-const API_SESSION_OPTIONS = '-c random_page_cost=1.1';
 
 const detectTimeBucketFunction = async (pool: Pool): Promise<TimeBucketFunction> => {
   const { rows } = await pool.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`);
@@ -43,7 +36,11 @@ const detectTimeBucketFunction = async (pool: Pool): Promise<TimeBucketFunction>
 export const createApiApp = async (config: ApiConfig, options: { logger?: Logger } = {}): Promise<ApiApp> => {
   const logger = options.logger ?? createLogger('api', config.LOG_LEVEL);
   const registry = createMetricsRegistry('api');
-  const pool = createPool(config, { options: API_SESSION_OPTIONS });
+  // By default the API's sessions price a random page like a sequential one (random_page_cost=1.1),
+  // about right when the rollups are in memory or on SSD. With PostgreSQL's default (4, for spinning
+  // disks) the planner reads a series range with a bitmap scan, then hashes and sorts every row;
+  // priced realistically it walks the (metric, bucket_start) index and aggregates rows as they stream.
+  const pool = createPool(config, config.API_PG_SESSION_OPTIONS === 'none' ? {} : { options: config.API_PG_SESSION_OPTIONS });
   const kafka = createKafka(config, 'api');
   const topics = topicNames(config.KAFKA_TOPIC_SUFFIX);
   const producer = await BatchProducer.connect(kafka);

@@ -26,6 +26,12 @@ export const apiConfigSchema = Type.Object({
   API_MAX_QUERY_COMPLEXITY: Type.Integer({ default: 5_000, minimum: 10, description: 'highest estimated cost a query may have' }),
   API_MAX_SERIES_POINTS: Type.Integer({ default: 5_000, minimum: 10, description: 'most buckets one series query may return per group' }),
   API_DASHBOARD_DIR: Type.String({ default: 'apps/dashboard/dist', description: 'served at / when the directory exists' }),
+  API_PG_SESSION_OPTIONS: Type.String({
+    default: '-c random_page_cost=1.1',
+    description:
+      "startup options of the API's PostgreSQL sessions; \"none\" behind a pooler that refuses them (PgBouncer in transaction mode), " +
+      'with ALTER ROLE <api role> SET random_page_cost = 1.1 in their place',
+  }),
 });
 export type ApiConfig = Static<typeof apiConfigSchema>;
 

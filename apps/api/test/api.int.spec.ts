@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { BatchProducer } from '@telemetry/kafka';
 import { readTopic, waitFor } from '@telemetry/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pool } from 'pg';
+import { PG_POOL } from '../src/core/api-deps';
 import { ADMIN_TOKEN, expectedPseudonym, startApiHarness, type ApiHarness, type GraphqlResponse } from './api-harness';
 
 let api: ApiHarness;
@@ -647,4 +649,26 @@ describe('anomalyDetected subscription over graphql-ws', () => {
 
 it('keeps the bootstrap admin token usable while stored tokens are added', async () => {
   expect((await api.gql('{ metrics { name } }', {}, ADMIN_TOKEN)).errors).toBeUndefined();
+});
+
+describe("the API's PostgreSQL sessions", () => {
+  const plannerCost = async (harness: ApiHarness) => {
+    const pool = harness.app.nest.get<Pool>(PG_POOL);
+    const { rows } = await pool.query<{ random_page_cost: string }>('SHOW random_page_cost');
+    return rows[0]?.random_page_cost;
+  };
+
+  it('price random reads for cached or SSD-backed rollups by default', async () => {
+    expect(await plannerCost(api)).toBe('1.1');
+  });
+
+  it('start without options when API_PG_SESSION_OPTIONS is none (for a pooler that refuses them)', async () => {
+    const plain = await startApiHarness({ API_PG_SESSION_OPTIONS: 'none' });
+    try {
+      expect(await plannerCost(plain)).toBe('4');
+      expect((await plain.gql('{ metrics { name } }')).errors).toBeUndefined();
+    } finally {
+      await plain.close();
+    }
+  });
 });
