@@ -28,19 +28,13 @@ describe('createHistogramPartLookup', () => {
   const lookup = createHistogramPartLookup((name) => catalog.get(name));
 
   it('derives the three OTLP parts of a declared histogram from its definition', () => {
+    const { alert: _thresholds, ...inherited } = latency;
     expect(lookup(histogramPartName(latency.name, 'count'))).toEqual({
+      ...inherited,
       name: 'http.server.duration.count',
       type: 'counter',
       unit: '1',
       description: 'Server request duration. (OTLP histogram count of http.server.duration)',
-      owner: 'web',
-      hypothesis: 'Slow pages lose checkouts.',
-      action: 'Page the web team.',
-      purpose: 'performance',
-      expires: '2027-06-30',
-      attributes: ['route', 'region'],
-      budget: { eventsPerDay: 1_000_000 },
-      retentionDays: 30,
     });
     expect(lookup('http.server.duration.sum')).toMatchObject({ type: 'counter', unit: 'ms', purpose: 'performance', attributes: ['route', 'region'] });
     // Buckets carry their upper bound.
