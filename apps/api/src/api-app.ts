@@ -40,7 +40,9 @@ export const createApiApp = async (config: ApiConfig, options: { logger?: Logger
   // about right when the rollups are in memory or on SSD. With PostgreSQL's default (4, for spinning
   // disks) the planner reads a series range with a bitmap scan, then hashes and sorts every row;
   // priced realistically it walks the (metric, bucket_start) index and aggregates rows as they stream.
-  const pool = createPool(config, config.API_PG_SESSION_OPTIONS === 'none' ? {} : { options: config.API_PG_SESSION_OPTIONS });
+  const pool = createPool(config, config.API_PG_SESSION_OPTIONS === 'none' ? {} : { options: config.API_PG_SESSION_OPTIONS }, (error) =>
+    logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
+  );
   const kafka = createKafka(config, 'api');
   const topics = topicNames(config.KAFKA_TOPIC_SUFFIX);
   const producer = await BatchProducer.connect(kafka);

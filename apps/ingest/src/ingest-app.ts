@@ -51,10 +51,8 @@ export const createIngestApp = async (config: IngestConfig, options: { logger?: 
   const producers = await Promise.all(
     Array.from({ length: config.INGEST_KAFKA_PRODUCERS }, () => BatchProducer.connect(kafka, { retries: config.INGEST_KAFKA_SEND_RETRIES })),
   );
-  const pool = createPool(config);
-  // An idle client whose connection drops (PostgreSQL restarted) emits 'error' on the pool; unhandled,
-  // it would end the process. The next key lookup reconnects, or answers 503 meanwhile.
-  pool.on('error', (error) => logger.warn({ reason: error.message }, 'PostgreSQL connection lost'));
+  // The next key lookup after a lost connection reconnects, or answers 503 meanwhile.
+  const pool = createPool(config, {}, (error) => logger.warn({ reason: error.message }, 'PostgreSQL connection lost'));
   const registry = createMetricsRegistry('ingest');
   const metrics = new IngestMetrics(registry, {
     forgetAfterMs: config.SELF_TELEMETRY_FORGET_AFTER_MS,

@@ -40,13 +40,7 @@ export class ProcessorModule {
         { provide: LOGGER, useValue: logger },
         {
           provide: PROCESSOR_POOL,
-          useFactory: () => {
-            const pool = createPool(config);
-            // An idle connection dropped by the server (restart, failover) is discarded by the pool;
-            // without a listener its 'error' event would crash the process.
-            pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'));
-            return pool;
-          },
+          useFactory: () => createPool(config, {}, (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost')),
         },
         { provide: PROCESSOR_KAFKA, useFactory: () => createKafka(config, 'processor') },
         { provide: PROCESSOR_TOPICS, useValue: topicNames(config.KAFKA_TOPIC_SUFFIX) },

@@ -108,7 +108,7 @@ export class DetectionService implements OnApplicationBootstrap, BeforeApplicati
     );
     this.ownerWebhooks = parseOwnerWebhooks(config.NOTIFY_WEBHOOKS);
     this.kafka = createKafka(config, 'anomaly');
-    this.pool = createPool(config);
+    this.pool = createPool(config, {}, (error) => this.logger.warn({ err: error }, 'idle PostgreSQL connection lost'));
     this.kafkaCheck = kafkaReadinessCheck(this.kafka);
     this.readinessChecks = [this.kafkaCheck, postgresReadinessCheck(this.pool)];
     this.metrics = createAnomalyMetrics(registry, () => this.detectors.size, () => this.notifier.depth);
