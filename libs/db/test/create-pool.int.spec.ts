@@ -12,7 +12,11 @@ describe('createPool', () => {
   });
 
   const terminateIdle = (applicationName: string) =>
-    database.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle'`, [applicationName]);
+    // This test's database only: other runs may use the same application names at the same time.
+    database.pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND state = 'idle'`,
+      [applicationName],
+    );
 
   it('survives an idle connection the server ends, tells onConnectionLost, and connects afresh for the next query', async () => {
     const lost: Error[] = [];
