@@ -1,20 +1,19 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { recordConsent, requestErasure } from '@telemetry/admin';
-import { BatchProducer, type TopicNames } from '@telemetry/kafka';
+import type { BatchProducer, TopicNames } from '@telemetry/kafka';
 import { pseudonymize } from '@telemetry/privacy';
-import { createTestDatabase, createTestTopics, readTopic, testKafka, waitFor, type TestDatabase } from '@telemetry/test-support';
+import { createTestDatabase, readTopic, waitFor, type TestDatabase } from '@telemetry/test-support';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsentFilterService } from '../src/consent-filter/consent-filter.service';
-import { startPrivacyApp } from '../src/start-privacy-app';
 import {
   TEST_PSEUDONYM_KEY,
   cleanEventsOf,
   deadLettersOf,
-  publishCatalog,
   readAll,
   sendRaw,
-  testPrivacyConfig,
+  startPrivacyTestFilter,
+  type PrivacyTestFilter,
 } from './privacy-test-kit';
 
 const CANARY_EMAIL = 'canary.person@example.org';
@@ -31,6 +30,7 @@ describe('privacy filter (real Kafka and PostgreSQL)', () => {
   let topics: TopicNames;
   let producer: BatchProducer;
   let app: INestApplicationContext;
+  let testFilter: PrivacyTestFilter;
   let filter: ConsentFilterService;
   const run = Math.random().toString(36).slice(2, 8);
   const pseudonymOf = (subjectId: string) => pseudonymize(TEST_PSEUDONYM_KEY, subjectId);
@@ -40,19 +40,14 @@ describe('privacy filter (real Kafka and PostgreSQL)', () => {
     waitFor(async () => (filter.consentFor(pseudonymOf(subjectId))?.purposes[purpose] === granted ? true : undefined), 10_000, 20);
 
   beforeAll(async () => {
-    kafka = testKafka();
     db = await createTestDatabase();
-    let suffix: string;
-    ({ suffix, topics } = await createTestTopics(kafka, 2));
-    producer = await BatchProducer.connect(kafka);
-    await publishCatalog(producer, topics.catalog);
-    app = await startPrivacyApp(testPrivacyConfig(suffix));
+    testFilter = await startPrivacyTestFilter();
+    ({ kafka, topics, producer, app } = testFilter);
     filter = app.get(ConsentFilterService);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await producer?.disconnect();
+    await testFilter?.close();
     await db?.drop();
   });
 

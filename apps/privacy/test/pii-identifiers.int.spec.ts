@@ -1,12 +1,17 @@
 import { createHmac, hkdfSync } from 'node:crypto';
-import type { INestApplicationContext } from '@nestjs/common';
 import type { RawEnvelope } from '@telemetry/contracts';
-import { BatchProducer, SELF_SOURCE_ID, type TopicNames } from '@telemetry/kafka';
-import { createTestTopics, readTopic, testKafka } from '@telemetry/test-support';
+import { SELF_SOURCE_ID, type BatchProducer, type TopicNames } from '@telemetry/kafka';
+import { readTopic } from '@telemetry/test-support';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrivacyApp } from '../src/start-privacy-app';
-import { TEST_PSEUDONYM_KEY, cleanEventsOf, deadLettersOf, publishCatalog, readAll, sendRaw, testPrivacyConfig } from './privacy-test-kit';
+import {
+  TEST_PSEUDONYM_KEY, cleanEventsOf,
+  deadLettersOf,
+  readAll,
+  sendRaw,
+  startPrivacyTestFilter,
+  type PrivacyTestFilter,
+} from './privacy-test-kit';
 
 /**
  * Issue #5 over real Kafka, as a direct producer writes telemetry.raw.v1: an event id that holds PII
@@ -18,24 +23,19 @@ const identifierKey = Buffer.from(hkdfSync('sha256', TEST_PSEUDONYM_KEY, 'teleme
 const hashed = (identifier: string) => `h:${createHmac('sha256', identifierKey).update(identifier, 'utf8').digest('base64url')}`;
 
 describe('privacy filter: event and source ids that hold PII (real Kafka)', () => {
+  let filter: PrivacyTestFilter;
   let kafka: Kafka;
   let topics: TopicNames;
   let producer: BatchProducer;
-  let app: INestApplicationContext;
   const run = Math.random().toString(36).slice(2, 8);
 
   beforeAll(async () => {
-    kafka = testKafka();
-    let suffix: string;
-    ({ suffix, topics } = await createTestTopics(kafka, 2));
-    producer = await BatchProducer.connect(kafka);
-    await publishCatalog(producer, topics.catalog);
-    app = await startPrivacyApp(testPrivacyConfig(suffix, { SELF_TELEMETRY_INTERVAL_MS: '200' }));
+    filter = await startPrivacyTestFilter({ SELF_TELEMETRY_INTERVAL_MS: '200' });
+    ({ kafka, topics, producer } = filter);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await producer?.disconnect();
+    await filter?.close();
   });
 
   it('stores an id that holds PII as its keyed hash, the same when the envelope is replayed, and passes other ids as sent', async () => {

@@ -1,9 +1,11 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import { loadConfig } from '@telemetry/config';
 import type { ConsentRecord, DeadLetter, MetricDefinition, RawEnvelope } from '@telemetry/contracts';
-import type { BatchProducer } from '@telemetry/kafka';
-import { readTopic } from '@telemetry/test-support';
+import { BatchProducer, type TopicNames } from '@telemetry/kafka';
+import { createTestTopics, readTopic, testKafka } from '@telemetry/test-support';
 import type { Kafka } from 'kafkajs';
 import { privacyConfigSchema, type PrivacyConfig } from '../src/config';
+import { startPrivacyApp } from '../src/start-privacy-app';
 
 export const TEST_PSEUDONYM_KEY = 'privacy-integration-test-key-0123456789';
 
@@ -28,6 +30,34 @@ export const TEST_METRICS: MetricDefinition[] = [
 /** catalog.v1 as catalog:apply publishes it: key = name, value = the definition. */
 export const publishCatalog = (producer: BatchProducer, topic: string, definitions: readonly MetricDefinition[] = TEST_METRICS) =>
   producer.send([{ topic, messages: definitions.map((definition) => ({ key: definition.name, value: JSON.stringify(definition) })) }]);
+
+export interface PrivacyTestFilter {
+  kafka: Kafka;
+  topics: TopicNames;
+  /** Feeds the filter's topics (raw envelopes, catalog, consent). */
+  producer: BatchProducer;
+  app: INestApplicationContext;
+  close: () => Promise<void>;
+}
+
+/** The privacy filter on topics of its own (2 partitions), with TEST_METRICS published as its catalog. */
+export const startPrivacyTestFilter = async (overrides: Record<string, string> = {}): Promise<PrivacyTestFilter> => {
+  const kafka = testKafka();
+  const { suffix, topics } = await createTestTopics(kafka, 2);
+  const producer = await BatchProducer.connect(kafka);
+  await publishCatalog(producer, topics.catalog);
+  const app = await startPrivacyApp(testPrivacyConfig(suffix, overrides));
+  return {
+    kafka,
+    topics,
+    producer,
+    app,
+    close: async () => {
+      await app.close();
+      await producer.disconnect();
+    },
+  };
+};
 
 export const publishConsent = (producer: BatchProducer, topic: string, record: ConsentRecord) =>
   producer.send([{ topic, messages: [{ key: record.subject, value: JSON.stringify(record) }] }]);

@@ -1,35 +1,35 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import type { RawEnvelope } from '@telemetry/contracts';
-import { BatchProducer, SELF_SOURCE_ID, type TopicNames } from '@telemetry/kafka';
-import { createTestTopics, readTopic, testKafka } from '@telemetry/test-support';
+import { SELF_SOURCE_ID, type BatchProducer, type TopicNames } from '@telemetry/kafka';
+import { readTopic } from '@telemetry/test-support';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrivacyApp } from '../src/start-privacy-app';
-import { cleanEventsOf, deadLettersOf, publishCatalog, readAll, sendRaw, testPrivacyConfig } from './privacy-test-kit';
+import {
+  cleanEventsOf,
+  deadLettersOf,
+  readAll,
+  sendRaw,
+  startPrivacyTestFilter,
+  type PrivacyTestFilter,
+} from './privacy-test-kit';
 
 const selfEventsOf = (messages: ReadonlyArray<{ key: string | null; value: string | null }>) =>
   messages.filter((m) => m.key === SELF_SOURCE_ID && m.value !== null).flatMap((m) => (JSON.parse(m.value!) as RawEnvelope).events);
 
 describe('privacy self-telemetry (real Kafka)', () => {
+  let filter: PrivacyTestFilter;
   let kafka: Kafka;
   let topics: TopicNames;
   let producer: BatchProducer;
-  let app: INestApplicationContext;
   const source = `source-${Math.random().toString(36).slice(2, 8)}`;
 
   beforeAll(async () => {
-    kafka = testKafka();
-    let suffix: string;
-    ({ suffix, topics } = await createTestTopics(kafka, 2));
-    producer = await BatchProducer.connect(kafka);
-    // The catalog has no telemetry.self.* metric: the filter must pass its own figures anyway.
-    await publishCatalog(producer, topics.catalog);
-    app = await startPrivacyApp(testPrivacyConfig(suffix, { SELF_TELEMETRY_INTERVAL_MS: '200' }));
+    // The test catalog has no telemetry.self.* metric: the filter must pass its own figures anyway.
+    filter = await startPrivacyTestFilter({ SELF_TELEMETRY_INTERVAL_MS: '200' });
+    ({ kafka, topics, producer } = filter);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await producer?.disconnect();
+    await filter?.close();
   });
 
   it('reports rejections by source and reason, dead letters and lag, and passes its own figures without a catalog entry', async () => {
