@@ -1,7 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { ServiceName, Stack } from './stack';
-import { readTopic, testKafka } from './test-kafka';
+import { readTopic, testKafka, waitFor } from './test-kafka';
 
 /**
  * What e2e tests need to talk to a running stack from the outside, as a user would: GraphQL over
@@ -178,6 +178,17 @@ export const scrapeMetric = async (stack: Stack, service: ServiceName, name: str
     if (Object.entries(labels).every(([key, value]) => present.get(key) === value)) values.push(Number(sample[3]));
   }
   return values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0);
+};
+
+/**
+ * Defines a metric through the API and waits until the privacy filter's catalog view holds it:
+ * until then the metric's events would be dead-lettered as unknown_metric. The filter is ready
+ * before this is called, so its catalog size then is the size without the new metric.
+ */
+export const defineMetricSeenByPrivacy = async (stack: Stack, input: MetricInput, timeoutMs = 10_000): Promise<void> => {
+  const catalogSizeBefore = (await scrapeMetric(stack, 'privacy', 'privacy_catalog_size')) ?? 0;
+  await defineMetric(stack, input);
+  await waitFor(async () => ((await scrapeMetric(stack, 'privacy', 'privacy_catalog_size')) === catalogSizeBefore + 1 ? true : undefined), timeoutMs);
 };
 
 /** A telemetry.dlq.v1 record as read back (docs/ARCHITECTURE.md); `event` is null for an undecodable message. */
